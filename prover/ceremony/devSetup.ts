@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inv, lagrangeAt, mod, mul } from "./field.js";
-import { mulGenerator, getCurve } from "./points.js";
+import { CombPool, generator, getCurve } from "./points.js";
 import { CeremonyInputError, readR1cs, type R1cs } from "./r1cs.js";
 import { CoefSection, writeZkey } from "./zkey.js";
 import { exportVerificationKey, ptauSetup } from "./snarkjsPath.js";
@@ -162,16 +162,25 @@ async function writeDevZkey(
 
   const t1 = performance.now();
   const curve = await getCurve();
-  const [g1Singles, g2Singles, IC, C, A, B1, B2, H] = await Promise.all([
-    mulGenerator(curve, "G1", [w.alpha, w.beta, w.delta]),
-    mulGenerator(curve, "G2", [w.beta, 1n, w.delta]),
-    mulGenerator(curve, "G1", ic),
-    mulGenerator(curve, "G1", cPriv),
-    mulGenerator(curve, "G1", a),
-    mulGenerator(curve, "G1", b),
-    mulGenerator(curve, "G2", b),
-    mulGenerator(curve, "G1", h),
-  ]);
+  const g1 = generator(curve, "G1");
+  const g2 = generator(curve, "G2");
+  const pool = new CombPool();
+  let points: Uint8Array[];
+  try {
+    points = await Promise.all([
+      pool.mulBase("G1", g1, [w.alpha, w.beta, w.delta]),
+      pool.mulBase("G2", g2, [w.beta, 1n, w.delta]),
+      pool.mulBase("G1", g1, ic),
+      pool.mulBase("G1", g1, cPriv),
+      pool.mulBase("G1", g1, a),
+      pool.mulBase("G1", g1, b),
+      pool.mulBase("G2", g2, b),
+      pool.mulBase("G1", g1, h),
+    ]);
+  } finally {
+    await pool.close();
+  }
+  const [g1Singles, g2Singles, IC, C, A, B1, B2, H] = points as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   log(`[dev-setup] ${countPoints(a, b, b, cPriv, h)} scalar multiplications in ${((performance.now() - t1) / 1000).toFixed(1)}s`);
 
   await writeZkey(path, {

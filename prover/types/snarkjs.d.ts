@@ -42,8 +42,14 @@ declare module "snarkjs" {
     verify(vkey: VerificationKey, publicSignals: Array<string | bigint>, proof: Groth16Proof, logger?: Logger): Promise<boolean>;
     exportSolidityCallData(proof: Groth16Proof, publicSignals: Array<string | bigint>): Promise<string>;
   };
+  /** A file name or an in-memory file (`{ type: "mem" }` is filled with `data` on write). */
+  export type FileRef = string | { type: "mem"; data?: Uint8Array };
   export const wtns: {
-    calculate(input: CircuitInputs, wasmFile: string, wtnsFile: string | { type: string; data?: Uint8Array }): Promise<void>;
+    calculate(input: CircuitInputs, wasmFile: string, wtnsFile: FileRef): Promise<void>;
+    /** The witness vector: index 0 is the constant 1, then outputs, public inputs, the rest. */
+    exportJson(wtnsFile: FileRef): Promise<bigint[]>;
+    /** Evaluates every R1CS constraint on the witness. Calls logger.warn on failure: pass one. */
+    check(r1csFile: FileRef, wtnsFile: FileRef, logger: Logger): Promise<boolean>;
   };
   export const zKey: {
     newZKey(r1csName: string, ptauName: string, zkeyName: string, logger?: Logger): Promise<unknown>;
