@@ -1,0 +1,35 @@
+/**
+ * The registry of circuit instances `npm run setup` builds. A circuit is a template instantiated
+ * with parameters; the build writes a tiny main file per instance, so a template is parametrised,
+ * never copied. Adding a circuit is adding one line to `INSTANCES`.
+ */
+
+import { DEPOSIT_BATCH_PUBLIC_SIGNALS, SKELETON_INSTANCE, SKELETON_PARAMS } from "../sequencer/skeleton/constants.js";
+
+export interface CircuitInstance {
+  /** Lower snake case. Names the build directories and, in PascalCase, the verifier contract
+   * (`square_chain_1k` -> `SquareChain1kVerifier`). */
+  readonly name: string;
+  /** Template to instantiate as `main`. */
+  readonly template: string;
+  /** The .circom file that defines `template`, relative to the repository root (or absolute). */
+  readonly file: string;
+  /** Template parameters, in declaration order. */
+  readonly params: readonly number[];
+  /** Input signals made public, in order. Outputs are always public and come first in the
+   * public-signal vector, followed by these. */
+  readonly publicSignals?: readonly string[];
+}
+
+export const INSTANCES: readonly CircuitInstance[] = [
+  // Pipeline check and ceremony benchmark: exactly params[0] constraints.
+  { name: "square_chain_1k", template: "SquareChain", file: "circuits/test/square_chain.circom", params: [1000], publicSignals: ["x0"] },
+  // Walking skeleton: deposits into a Poseidon account tree (sequencer/skeleton mirrors it).
+  {
+    name: SKELETON_INSTANCE,
+    template: "DepositBatch",
+    file: "circuits/skeleton/deposit_batch.circom",
+    params: [SKELETON_PARAMS.depth, SKELETON_PARAMS.maxDeposits],
+    publicSignals: DEPOSIT_BATCH_PUBLIC_SIGNALS,
+  },
+];
