@@ -13,7 +13,8 @@ import { R, lagrangeAt, rootOfUnity, mod } from "../prover/ceremony/field.js";
 import { readR1cs } from "../prover/ceremony/r1cs.js";
 import { CombPool, generator, type Bn128 } from "../prover/ceremony/points.js";
 import { compileCircuit, mainSource, run } from "../prover/circom.js";
-import { deployGroth16Verifier, solidityArgs } from "./helpers/solidityVerifier.js";
+import { deployGroth16Verifier } from "./helpers/solidityVerifier.js";
+import { toSolidityCalldata } from "../prover/prove.js";
 
 const root = resolve(import.meta.dirname, "..");
 let work: string;
@@ -133,11 +134,15 @@ describe("dev ceremony keys", () => {
     const verifier = await deployGroth16Verifier(keysA.zkeyPath);
     const own = await snarkjs.groth16.fullProve(INPUT, probe.wasm, keysA.zkeyPath);
     const other = await snarkjs.groth16.fullProve(INPUT, probe.wasm, keysB.zkeyPath);
-    expect(await verifier.verifyProof(...solidityArgs(own.proof, own.publicSignals))).toBe(true);
-    expect(await verifier.verifyProof(...solidityArgs(other.proof, other.publicSignals))).toBe(false);
+    const call = (proof: snarkjs.Groth16Proof, signals: readonly string[]) => {
+      const cd = toSolidityCalldata(proof, signals.map(BigInt));
+      return verifier.verifyProof(cd.a, cd.b, cd.c, cd.input);
+    };
+    expect(await call(own.proof, own.publicSignals)).toBe(true);
+    expect(await call(other.proof, other.publicSignals)).toBe(false);
     const tampered = [...own.publicSignals];
     tampered[2] = String(BigInt(tampered[2]!) + 1n);
-    expect(await verifier.verifyProof(...solidityArgs(own.proof, tampered))).toBe(false);
+    expect(await call(own.proof, tampered)).toBe(false);
   });
 });
 
