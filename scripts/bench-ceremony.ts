@@ -28,8 +28,8 @@ const work = await mkdtemp(join(tmpdir(), "solvent-ceremony-"));
 
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 
-async function compile(k: number): Promise<{ r1cs: string; wasm: string; constraints: number }> {
-  const dir = join(work, `k${k}`);
+async function compile(k: number, dirName: string): Promise<{ r1cs: string; wasm: string; constraints: number }> {
+  const dir = join(work, dirName);
   const instance = { name: `chain_${k}`, template: "SquareChain", file: "circuits/test/square_chain.circom", params: [2 ** k - 3], publicSignals: ["x0"] };
   const mainPath = join(dir, "main.circom");
   await mkdir(dir, { recursive: true });
@@ -51,7 +51,7 @@ const rows: Row[] = [];
 
 try {
   for (const k of powers) {
-    const c = await compile(k);
+    const c = await compile(k, `k${k}`);
     const header = await readR1cs(c.r1cs);
     if (domainPower(header) !== k) throw new Error(`SquareChain(2^${k}-3) does not fill a 2^${k} domain`);
     const t0 = performance.now();
@@ -68,7 +68,7 @@ try {
 
   if (snarkjsPower > 0) {
     const k = snarkjsPower;
-    const c = await compile(k);
+    const c = await compile(k, `s${k}`);
     const d = join(work, `snarkjs${k}`);
     await mkdir(d, { recursive: true });
     const curve = await snarkjs.curves.getCurveFromName("bn128");
