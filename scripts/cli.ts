@@ -5,6 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { CeremonyInputError, devSetup, INSECURE_BANNER } from "../prover/ceremony/index.js";
+import { constraintReport, formatReport } from "../prover/constraints.js";
+import { DEFAULT_ORDER_SLOT_DEPTH, MAX_MARKETS } from "../sequencer/core/constants.js";
 
 const USAGE = `usage: solvent <command> [options]
 
@@ -12,7 +14,9 @@ commands:
   dev-setup <circuit.r1cs> --out <dir> [--ptau <file>] [--seed <text>]
       Groth16 keys for a circuit: <dir>/circuit.zkey and <dir>/verification_key.json.
       Without --ptau: a fast local ceremony whose toxic waste is known (INSECURE, development only).
-      With --ptau: snarkjs' standard path from a prepared powers-of-tau file (production).`;
+      With --ptau: snarkjs' standard path from a prepared powers-of-tau file (production).
+  constraints [--depth D] [--markets M] [--ops T] [--slots K] [--json]
+      Constraint counts of the margin batch circuit: per tree level, per operation, per batch.`;
 
 class UsageError extends Error {}
 
@@ -36,11 +40,37 @@ async function cmdDevSetup(argv: string[]): Promise<void> {
   if (res.insecure) console.error("these keys are INSECURE: development only");
 }
 
+function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got "${value}"`);
+  return n;
+}
+
+async function cmdConstraints(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { depth: { type: "string" }, markets: { type: "string" }, ops: { type: "string" }, slots: { type: "string" }, json: { type: "boolean" } },
+  });
+  if (positionals.length > 0) throw new UsageError(`constraints takes no positional arguments`);
+  const report = await constraintReport({
+    depth: intOption(values.depth, "depth", 16, 1, 32),
+    markets: intOption(values.markets, "markets", 2, 1, MAX_MARKETS),
+    ops: intOption(values.ops, "ops", 8, 1, 4096),
+    slotDepth: intOption(values.slots, "slots", DEFAULT_ORDER_SLOT_DEPTH, 1, 8),
+  });
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case "dev-setup":
       await cmdDevSetup(rest);
+      return 0;
+    case "constraints":
+      await cmdConstraints(rest);
       return 0;
     case undefined:
     case "help":
