@@ -5,6 +5,7 @@ include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
 include "./constants.circom";
 include "./lib/signed_range.circom";
+include "./lib/positive_range.circom";
 include "./lib/signed_extreme.circom";
 include "./tree/cert_node.circom";
 include "./op_slot.circom";
@@ -111,6 +112,7 @@ template MarginBatch(D, M, T, K) {
     _ = Num2Bits(TIME_BITS())(timestamp);
     _ = Num2Bits(FUND_BITS())(insuranceOld);
     _ = Num2Bits(FUND_BITS())(feesOld);
+    component priceRange[M];
     component fundingRange[M][2];
     component marketHash[M];
     signal maxMove[M];
@@ -122,7 +124,9 @@ template MarginBatch(D, M, T, K) {
     signal yInitLong[M];
     signal yInitShort[M];
     for (var m = 0; m < M; m++) {
-        _ = Num2Bits(PRICE_BITS())(price[m] - 1);
+        priceRange[m] = PositiveRange(PRICE_BITS());
+        priceRange[m].in <== price[m];
+        priceRange[m].enabled <== 1;
         fundingRange[m][0] = SignedRange(FUNDING_BITS());
         fundingRange[m][0].in <== fundingOld[m];
         fundingRange[m][1] = SignedRange(FUNDING_BITS());

@@ -6,6 +6,7 @@ include "circomlib/circuits/poseidon.circom";
 include "./constants.circom";
 include "./lib/negative_flag.circom";
 include "./lib/sign_split.circom";
+include "./lib/positive_range.circom";
 include "./account/account_update.circom";
 include "./account/health_sum.circom";
 include "./ops/op_decode.circom";
@@ -90,8 +91,15 @@ template OpSlot(D, M, K) {
     accIsEmpty[1] * op.touchB === 0;
     signal isBackstop <== IsZero()(accIndex[1]);
     signal isTakeOver <== op.isLiq * (1 - isBackstop);
-    _ = Num2Bits(AMOUNT_BITS())(depositAmount - op.isDeposit);
-    _ = Num2Bits(AMOUNT_BITS())(withdrawAmount - op.isWithdraw);
+    component amountRange[2];
+    amountRange[0] = PositiveRange(AMOUNT_BITS());
+    amountRange[0].in <== depositAmount;
+    amountRange[0].enabled <== op.isDeposit;
+    amountRange[1] = PositiveRange(AMOUNT_BITS());
+    amountRange[1].in <== withdrawAmount;
+    amountRange[1].enabled <== op.isWithdraw;
+    // withdrawAddress needs no range check: the contract recomputes withdrawHash from 160-bit
+    // addresses, so a proof over a larger value matches no batch it can be submitted with.
 
     // Phase B: settlement of funding: c1 = c - sum s (F - f).
     signal owed[2][M];

@@ -1,4 +1,5 @@
 import { buildEddsa, type Eddsa } from "circomlibjs";
+import { isFieldElement } from "./field.js";
 
 /** A BabyJubJub public key in affine coordinates, as the circuits read it. */
 export interface PublicKey {
@@ -6,13 +7,68 @@ export interface PublicKey {
   readonly y: bigint;
 }
 
+/** An EdDSA-Poseidon signature in the circuit's terms (`EdDSAPoseidonVerifier` inputs). */
+export interface Signature {
+  readonly R8x: bigint;
+  readonly R8y: bigint;
+  readonly S: bigint;
+}
+
+/** A private key in use: its public key and a signer of single field elements. */
+export interface KeyPair {
+  readonly pub: PublicKey;
+  sign(msg: bigint): Signature;
+}
+
+/** EdDSA-Poseidon over BabyJubJub, loaded once; every call after loading is synchronous. */
+export interface EdDSA {
+  keyPair(privateKey: Uint8Array): KeyPair;
+  /** True exactly when circomlib's `EdDSAPoseidonVerifier` would accept (pub, msg, sig). */
+  verify(pub: PublicKey, msg: bigint, sig: Signature): boolean;
+  /** Order of the subgroup signatures live in: `S` must be below it. */
+  readonly subOrder: bigint;
+}
+
 let eddsa: Promise<Eddsa> | undefined;
+
+function loadEddsa(): Promise<Eddsa> {
+  eddsa ??= buildEddsa();
+  return eddsa;
+}
 
 /** The EdDSA-Poseidon public key of a 32-byte private key (circomlibjs `prv2pub`). */
 export async function derivePublicKey(privateKey: Uint8Array): Promise<PublicKey> {
-  if (privateKey.length !== 32) throw new RangeError("private key must be 32 bytes");
-  eddsa ??= buildEddsa();
-  const e = await eddsa;
-  const [x, y] = e.prv2pub(privateKey);
-  return { x: e.F.toObject(x), y: e.F.toObject(y) };
+  return (await getEddsa()).keyPair(privateKey).pub;
+}
+
+export async function getEddsa(): Promise<EdDSA> {
+  const e = await loadEddsa();
+  const F = e.F;
+  const checkMessage = (msg: bigint): void => {
+    // circomlibjs would reduce the message silently; the circuit reads it as given.
+    if (!isFieldElement(msg)) throw new RangeError(`message outside the field: ${msg}`);
+  };
+  return {
+    subOrder: e.babyJub.subOrder,
+    keyPair(privateKey) {
+      if (privateKey.length !== 32) throw new RangeError("private key must be 32 bytes");
+      const prv = Uint8Array.from(privateKey);
+      const [x, y] = e.prv2pub(prv);
+      const pub = { x: F.toObject(x), y: F.toObject(y) };
+      return {
+        pub,
+        sign(msg) {
+          checkMessage(msg);
+          const sig = e.signPoseidon(prv, F.e(msg));
+          return { R8x: F.toObject(sig.R8[0]), R8y: F.toObject(sig.R8[1]), S: sig.S };
+        },
+      };
+    },
+    verify(pub, msg, sig) {
+      checkMessage(msg);
+      // Non-canonical coordinates would be reduced here but not by the circuit: refuse them.
+      for (const v of [pub.x, pub.y, sig.R8x, sig.R8y, sig.S]) if (!isFieldElement(v)) return false;
+      return e.verifyPoseidon(F.e(msg), { R8: [F.e(sig.R8x), F.e(sig.R8y)], S: sig.S }, [F.e(pub.x), F.e(pub.y)]);
+    },
+  };
 }

@@ -4,6 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "../constants.circom";
 include "../lib/ceil_div.circom";
+include "../lib/positive_range.circom";
 include "./order_slot.circom";
 
 // Trade(M, K): the rules of a trade between two signed orders (docs/CORE_SPEC.md §7), A's order at
@@ -75,14 +76,19 @@ template Trade(M, K) {
     }
     enabled * (1 - selected) === 0;
 
-    // Phase B: ranges. Subtracting `enabled` makes zero out of range for a trade.
-    _ = Num2Bits(SIZE_BITS() - 1)(fill - enabled);
-    _ = Num2Bits(PRICE_BITS())(execPrice - enabled);
-    for (var j = 0; j < 2; j++) {
-        _ = Num2Bits(SIZE_BITS() - 1)(orderSize[j] - enabled);
-        _ = Num2Bits(PRICE_BITS())(orderLimit[j]);
-        _ = Num2Bits(TIME_BITS())(orderExpiry[j]);
+    // Phase B: ranges; sizes and prices of a trade are at least 1.
+    component positive[6];
+    for (var k = 0; k < 6; k++) {
+        positive[k] = PositiveRange(k < 3 ? SIZE_BITS() - 1 : PRICE_BITS());
+        positive[k].enabled <== enabled;
     }
+    positive[0].in <== fill;
+    positive[1].in <== orderSize[0];
+    positive[2].in <== orderSize[1];
+    positive[3].in <== execPrice;
+    positive[4].in <== orderLimit[0];
+    positive[5].in <== orderLimit[1];
+    for (var j = 0; j < 2; j++) _ = Num2Bits(TIME_BITS())(orderExpiry[j]);
 
     // Phase C: limits and expiry. The buyer pays at most its limit, the seller gets at least its.
     signal buyerLimit <== orderLimit[0] + orderSide[0] * (orderLimit[1] - orderLimit[0]);

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPoseidon3, Poseidon} from "./lib/Poseidon.sol";
+import {SnarkField} from "./lib/SnarkField.sol";
+import {Owned} from "./lib/Owned.sol";
+import {Collateral} from "./margin/Collateral.sol";
+import {DepositQueue} from "./margin/DepositQueue.sol";
+import {MarketRegistry} from "./margin/MarketRegistry.sol";
+import {OracleReader} from "./margin/OracleReader.sol";
+import {WithdrawalVault} from "./margin/WithdrawalVault.sol";
+import {NotAContract, NotAFieldElement} from "./margin/RollupErrors.sol";
+
+/// @title MarginRollup
+/// @notice Holds the root of the margin state tree and moves it only on a valid Groth16 proof of a
+/// batch. A submission carries only what the contract cannot know (new root, timestamp, oracle
+/// rounds, new funding indices, the deposit position consumed through, the withdrawals, new
+/// insurance and fee totals, liquidation count); the verifier's public inputs are built here from
+/// the contract's own state in the circuit's order (`publicSignalNames(M)`, docs/CORE_SPEC.md §8):
+///
+///   oldRoot, newRoot, batchNumber, timestamp, price[M], fundingOld[M], funding[M], paramsHash,
+///   depositHashOld, depositHashNew, withdrawHash, insuranceOld, insuranceNew, feesOld, feesNew,
+///   liquidations                                                          (13 + 3M elements)
+///
+/// so a proof made from any other starting point (root, batch number, prices, queue position,
+/// parameters, funds) is rejected, a replay included.
+/// @dev Generic over M (1..3): the snarkjs verifier takes `uint256[13 + 3M]`, which is ABI-encoded
+/// exactly as its 13 + 3M words in a row, so the call is assembled with the selector for that N.
+contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalVault {
+    /// @notice Poseidon contracts by arity; `poseidonMarkets` has arity M.
+    struct Hashers {
+        address poseidon3;
+        address poseidon4;
+        address poseidon5;
+        address poseidonMarkets;
+    }
+
+    struct Config {
+        address owner;
+        address verifier;
+        address collateral;
+        Hashers hashers;
+        address[] feeds;
+        uint256 maxPriceAge;
+        uint256 genesisRoot;
+        MarketParams[] markets;
+    }
+
+    /// @notice A withdrawal the batch proves: `amount` (1 <= amount < 2^62) to L1 address `account`.
+    struct Withdrawal {
+        address account;
+        uint64 amount;
+    }
+
+    /// @notice What a batch submission tells the contract; everything else it knows.
+    struct Batch {
+        uint256 newRoot;
+        uint40 timestamp;
+        uint80[] roundIds;
+        int64[] funding;
+        uint40 depositsThrough;
+        Withdrawal[] withdrawals;
+        uint64 insuranceNew;
+        uint64 feesNew;
+        uint32 liquidations;
+    }
+
+    /// @notice A Groth16 proof in the exported verifier's layout (b in EIP-197 order).
+    struct Proof {
+        uint256[2] a;
+        uint256[2][2] b;
+        uint256[2] c;
+    }
+
+    /// @notice Funding indices are signed 49-bit (FUNDING_BITS): -2^48 <= F < 2^48.
+    int256 public constant FUNDING_LIMIT = 1 << 48;
+    uint256 private constant FEES_LANE = 3;
+
+    /// @notice The snarkjs Groth16 verifier of the batch circuit.
+    address public immutable verifier;
+    bytes4 private immutable _verifySelector;
+    address private immutable _poseidon3;
+
+    /// @notice Root of the state tree after the last verified batch.
+    uint256 public stateRoot;
+    /// @dev 64-bit lanes: funding index of market m in lane m (two's complement), fee pool in lane 3.
+    uint256 private _funds;
+    /// @dev 80-bit lanes: oracle round of market m used by the last batch.
+    uint256 private _rounds;
+
+    /// @notice The rollup starts at `genesisRoot`.
+    event RollupInitialized(uint256 genesisRoot, address verifier, address collateral, address[] feeds);
+    /// @notice Batch `batchNumber` was verified and applied: the root, timestamp, deposit position,
+    /// insurance fund, fee pool and funding indices are now these; `roundIds` are the oracle rounds
+    /// whose prices it used, `withdrawHash` commits to the withdrawals it credited.
+    event BatchVerified(
+        uint256 indexed batchNumber,
+        uint256 newRoot,
+        uint256 timestamp,
+        uint256 depositsThrough,
+        uint256 withdrawHash,
+        uint256 insurance,
+        uint256 fees,
+        uint256 liquidations,
+        int64[] funding,
+        uint80[] roundIds
+    );
+
+    /// @notice A batch names `given` markets' rounds or funding indices; the rollup has `expected`.
+    error WrongMarketCount(uint256 given, uint256 expected);
+    /// @notice The batch timestamp is after the current block's.
+    error BatchTimestampInFuture(uint256 timestamp, uint256 blockTimestamp);
+    /// @notice The batch timestamp is before the previous batch's.
+    error BatchTimestampBeforePrevious(uint256 timestamp, uint256 previous);
+    /// @notice Oracle rounds may not go back: market `market` last used `previous`.
+    error PriceRoundRegressed(uint256 market, uint80 roundId, uint80 previous);
+    /// @notice A funding index is outside the signed 49-bit range.
+    error FundingOutOfRange(uint256 market, int64 funding);
+    /// @notice The batch would consume the deposit queue through a position before the last consumed.
+    error DepositPositionBehind(uint256 position, uint256 consumed);
+    /// @notice Withdrawal number `index` has an amount outside [1, 2^62).
+    error InvalidWithdrawalAmount(uint256 index, uint256 amount);
+    /// @notice The verifier could not be called (no such function: a verifier for another circuit).
+    error VerifierCallFailed();
+    /// @notice The proof does not verify against the public inputs built from the contract's state.
+    error InvalidProof();
+
+    constructor(Config memory c)
+        Owned(c.owner)
+        MarketRegistry(c.markets, c.hashers.poseidon5, c.hashers.poseidonMarkets)
+        OracleReader(c.feeds, c.maxPriceAge)
+        Collateral(c.collateral)
+        DepositQueue(c.hashers.poseidon4)
+    {
+        if (c.feeds.length != marketCount) revert WrongMarketCount(c.feeds.length, marketCount);
+        if (c.verifier.code.length == 0) revert NotAContract(c.verifier);
+        if (c.genesisRoot >= SnarkField.R) revert NotAFieldElement(c.genesisRoot);
+        Poseidon.probe(c.hashers.poseidon3, 3);
+        _poseidon3 = c.hashers.poseidon3;
+        verifier = c.verifier;
+        uint256 n = publicInputCount();
+        _verifySelector = bytes4(
+            keccak256(
+                abi.encodePacked(
+                    "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[",
+                    bytes1(uint8(48 + n / 10)),
+                    bytes1(uint8(48 + (n % 10))),
+                    "])"
+                )
+            )
+        );
+        stateRoot = c.genesisRoot;
+        emit RollupInitialized(c.genesisRoot, c.verifier, c.collateral, c.feeds);
+    }
+
+    /// @notice Verifies batch number batchCount + 1 and applies it: root, batch count, timestamp,
+    /// funding indices, oracle rounds, deposit position, insurance and fees move, and the
+    /// withdrawals are credited for claiming. Reverts, changing nothing, on any failed check.
+    function submitBatch(Batch calldata batch, Proof calldata proof) external {
+        (uint256[] memory inputs, uint256 funds, uint256 rounds) = _build(batch);
+        _verify(proof, inputs);
+        uint256 batchNumber = inputs[2];
+        uint256 withdrawHash = inputs[7 + 3 * marketCount];
+        stateRoot = batch.newRoot;
+        Head storage h = _head;
+        (h.batchCount, h.lastTimestamp, h.depositsConsumed, h.insurance) =
+            (uint64(batchNumber), batch.timestamp, batch.depositsThrough, batch.insuranceNew);
+        _funds = funds;
+        _rounds = rounds;
+        for (uint256 i = 0; i < batch.withdrawals.length; i++) {
+            _credit(batchNumber, batch.withdrawals[i].account, batch.withdrawals[i].amount);
+        }
+        _emitVerified(batchNumber, withdrawHash, batch);
+    }
+
+    function _emitVerified(uint256 batchNumber, uint256 withdrawHash, Batch calldata batch) private {
+        emit BatchVerified(
+            batchNumber,
+            batch.newRoot,
+            batch.timestamp,
+            batch.depositsThrough,
+            withdrawHash,
+            batch.insuranceNew,
+            batch.feesNew,
+            batch.liquidations,
+            batch.funding,
+            batch.roundIds
+        );
+    }
+
+    /// @notice The public inputs `submitBatch(batch, ...)` would hand the verifier now, after the
+    /// same checks; reverts as it would.
+    function publicInputs(Batch calldata batch) external view returns (uint256[] memory inputs) {
+        (inputs,,) = _build(batch);
+    }
+
+    /// @notice Number of the circuit's public inputs, 13 + 3M.
+    function publicInputCount() public view returns (uint256) {
+        return 13 + 3 * marketCount;
+    }
+
+    /// @notice Number of verified batches; the next is batchCount + 1.
+    function batchCount() external view returns (uint256) {
+        return _head.batchCount;
+    }
+
+    /// @notice Timestamp of the last verified batch (0 before the first).
+    function lastBatchTimestamp() external view returns (uint256) {
+        return _head.lastTimestamp;
+    }
+
+    /// @notice Deposit queue position the last batch consumed through.
+    function depositsConsumed() external view returns (uint256) {
+        return _head.depositsConsumed;
+    }
+
+    /// @notice Insurance fund after the last batch, as the proof committed to it.
+    function insuranceFund() external view returns (uint256) {
+        return _head.insurance;
+    }
+
+    /// @notice Fee pool after the last batch, as the proof committed to it.
+    function feePool() external view returns (uint256) {
+        return _lane(_funds, FEES_LANE, 64);
+    }
+
+    /// @notice Funding index of `market` after the last batch.
+    function fundingIndex(uint256 market) external view returns (int64) {
+        if (market >= marketCount) revert UnknownMarket(market);
+        return int64(uint64(_lane(_funds, market, 64)));
+    }
+
+    /// @notice Oracle round of `market` the last batch used.
+    function lastRoundId(uint256 market) external view returns (uint80) {
+        if (market >= marketCount) revert UnknownMarket(market);
+        return uint80(_lane(_rounds, market, 80));
+    }
+
+    function _nextBatchNumber() internal view override returns (uint256) {
+        return uint256(_head.batchCount) + 1;
+    }
+
+    /// @dev The verifier input for `batch`, with the funds and rounds words it would store.
+    function _build(Batch calldata batch) private view returns (uint256[] memory inputs, uint256 funds, uint256 rounds) {
+        Head memory h = _head;
+        uint256 n = marketCount;
+        if (batch.newRoot >= SnarkField.R) revert NotAFieldElement(batch.newRoot);
+        if (batch.timestamp > block.timestamp) revert BatchTimestampInFuture(batch.timestamp, block.timestamp);
+        if (batch.timestamp < h.lastTimestamp) revert BatchTimestampBeforePrevious(batch.timestamp, h.lastTimestamp);
+        if (batch.roundIds.length != n) revert WrongMarketCount(batch.roundIds.length, n);
+        if (batch.funding.length != n) revert WrongMarketCount(batch.funding.length, n);
+        if (batch.depositsThrough < h.depositsConsumed) {
+            revert DepositPositionBehind(batch.depositsThrough, h.depositsConsumed);
+        }
+        if (batch.depositsThrough > h.depositCount) {
+            revert DepositPositionBeyondQueue(batch.depositsThrough, h.depositCount);
+        }
+        inputs = new uint256[](13 + 3 * n);
+        inputs[0] = stateRoot; // oldRoot
+        inputs[1] = batch.newRoot; // newRoot
+        inputs[2] = uint256(h.batchCount) + 1; // batchNumber
+        inputs[3] = batch.timestamp; // timestamp
+        uint256 oldFunds = _funds;
+        (funds, rounds) = _markets(batch, inputs, oldFunds); // price[M], fundingOld[M], funding[M]
+        uint256 i = 4 + 3 * n;
+        inputs[i] = paramsHash; // paramsHash
+        inputs[i + 1] = _chainAt(h.depositsConsumed); // depositHashOld
+        inputs[i + 2] = _chainAt(batch.depositsThrough); // depositHashNew
+        inputs[i + 3] = _withdrawHash(batch.withdrawals); // withdrawHash
+        inputs[i + 4] = h.insurance; // insuranceOld
+        inputs[i + 5] = batch.insuranceNew; // insuranceNew
+        inputs[i + 6] = _lane(oldFunds, FEES_LANE, 64); // feesOld
+        inputs[i + 7] = batch.feesNew; // feesNew
+        inputs[i + 8] = batch.liquidations; // liquidations
+        funds = _setLane(funds, FEES_LANE, 64, batch.feesNew);
+    }
+
+    /// @dev Fills price[M], fundingOld[M], funding[M] (inputs[4 .. 4 + 3M)) and returns the new
+    /// funds and rounds words.
+    function _markets(Batch calldata batch, uint256[] memory inputs, uint256 oldFunds)
+        private
+        view
+        returns (uint256 funds, uint256 rounds)
+    {
+        uint256 n = marketCount;
+        funds = oldFunds;
+        rounds = _rounds;
+        uint256 timestamp = batch.timestamp;
+        for (uint256 m = 0; m < n; m++) {
+            uint80 roundId = batch.roundIds[m];
+            uint80 previous = uint80(_lane(rounds, m, 80));
+            if (roundId < previous) revert PriceRoundRegressed(m, roundId, previous);
+            int64 f = batch.funding[m];
+            if (f < -FUNDING_LIMIT || f >= FUNDING_LIMIT) revert FundingOutOfRange(m, f);
+            inputs[4 + m] = _price(m, roundId, timestamp);
+            inputs[4 + n + m] = SnarkField.fromInt(int64(uint64(_lane(oldFunds, m, 64))));
+            inputs[4 + 2 * n + m] = SnarkField.fromInt(f);
+            funds = _setLane(funds, m, 64, uint64(f));
+            rounds = _setLane(rounds, m, 80, roundId);
+        }
+    }
+
+    /// @dev w_0 = 0, w_{k+1} = Poseidon(w_k, account, amount) (docs/CORE_SPEC.md §7).
+    function _withdrawHash(Withdrawal[] calldata withdrawals) private view returns (uint256 w) {
+        for (uint256 k = 0; k < withdrawals.length; k++) {
+            uint256 amount = withdrawals[k].amount;
+            if (amount == 0 || amount >= AMOUNT_LIMIT) revert InvalidWithdrawalAmount(k, amount);
+            w = IPoseidon3(_poseidon3).poseidon([w, uint256(uint160(withdrawals[k].account)), amount]);
+        }
+    }
+
+    /// @dev Calls `verifyProof(a, b, c, uint256[N] inputs)`: static arrays are ABI-encoded in place,
+    /// so the call data is the selector, the 8 proof words and the N inputs, one after the other.
+    function _verify(Proof calldata proof, uint256[] memory inputs) private view {
+        bytes4 selector = _verifySelector;
+        address target = verifier;
+        bool ok;
+        uint256 valid;
+        assembly ("memory-safe") {
+            let data := mload(0x40) // scratch above the free memory pointer, not kept
+            let inputBytes := shl(5, mload(inputs))
+            mstore(data, selector)
+            calldatacopy(add(data, 4), proof, 256)
+            mcopy(add(data, 260), add(inputs, 32), inputBytes)
+            ok := staticcall(gas(), target, data, add(260, inputBytes), 0, 32)
+            ok := and(ok, eq(returndatasize(), 32)) // after the call: Yul evaluates arguments right to left
+            valid := mload(0)
+        }
+        if (!ok) revert VerifierCallFailed();
+        if (valid != 1) revert InvalidProof();
+    }
+
+    function _lane(uint256 word, uint256 lane, uint256 bits) private pure returns (uint256) {
+        unchecked {
+            return (word >> (lane * bits)) & ((1 << bits) - 1); // lane * bits < 256
+        }
+    }
+
+    function _setLane(uint256 word, uint256 lane, uint256 bits, uint256 value) private pure returns (uint256) {
+        unchecked {
+            uint256 mask = ((1 << bits) - 1) << (lane * bits);
+            return (word & ~mask) | ((value << (lane * bits)) & mask);
+        }
+    }
+}
