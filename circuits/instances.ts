@@ -4,6 +4,8 @@
  * never copied. Adding a circuit is adding one line to `INSTANCES`.
  */
 
+import type { CircuitShape } from "../sequencer/core/batch/types.js";
+import { publicSignalNames } from "../sequencer/core/constants.js";
 import { DEPOSIT_BATCH_PUBLIC_SIGNALS, SKELETON_INSTANCE, SKELETON_PARAMS } from "../sequencer/skeleton/constants.js";
 
 export interface CircuitInstance {
@@ -21,6 +23,17 @@ export interface CircuitInstance {
   readonly publicSignals?: readonly string[];
 }
 
+/** The margin batch's public inputs, in declaration order (array inputs by name). */
+const MARGIN_PUBLIC_INPUTS = [...new Set(publicSignalNames(1).map((n) => n.replace(/\[\d+\]$/, "")))];
+
+export const MARGIN_TEST_INSTANCE = "margin_test";
+export const MARGIN_TEST_SHAPE: CircuitShape = { depth: 4, markets: 2, opsPerBatch: 2, slotDepth: 2 };
+
+/** MarginBatch(D, M, T, K) parameters of a shape. */
+export function shapeParams(s: CircuitShape): number[] {
+  return [s.depth, s.markets, s.opsPerBatch, s.slotDepth];
+}
+
 export const INSTANCES: readonly CircuitInstance[] = [
   // Pipeline check and ceremony benchmark: exactly params[0] constraints.
   { name: "square_chain_1k", template: "SquareChain", file: "circuits/test/square_chain.circom", params: [1000], publicSignals: ["x0"] },
@@ -32,4 +45,6 @@ export const INSTANCES: readonly CircuitInstance[] = [
     params: [SKELETON_PARAMS.depth, SKELETON_PARAMS.maxDeposits],
     publicSignals: DEPOSIT_BATCH_PUBLIC_SIGNALS,
   },
+  // The margin batch at test size: every rule, small tree (D=4, M=2, T=2, K=2; 59k constraints).
+  { name: MARGIN_TEST_INSTANCE, template: "MarginBatch", file: "circuits/core/margin_batch.circom", params: shapeParams(MARGIN_TEST_SHAPE), publicSignals: MARGIN_PUBLIC_INPUTS },
 ];
