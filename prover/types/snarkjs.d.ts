@@ -24,7 +24,7 @@ declare module "snarkjs" {
     warn(msg: string): void;
     error(msg: string): void;
   }
-  export type SignalValue = bigint | number | string | SignalValue[];
+  export type SignalValue = bigint | number | string | readonly SignalValue[];
   export type CircuitInputs = Record<string, SignalValue>;
 
   export const groth16: {
