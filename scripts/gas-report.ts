@@ -13,7 +13,7 @@ import { getPoseidon } from "../sequencer/crypto/poseidon.js";
 import type { WithdrawalRequest } from "../sequencer/chain/types.js";
 import { defaultBatch, proveBatch, type BatchContext } from "../test/helpers/batches.js";
 import { MARKETS, buildEchoCircuits, deployEchoSystem, newChain, transact } from "../test/helpers/marginChain.js";
-import { testKeys } from "../test/helpers/skeleton.js";
+import { testKeys } from "../test/helpers/core.js";
 
 const M = 2;
 const fmt = (n: bigint | number): string => n.toLocaleString("en-US");

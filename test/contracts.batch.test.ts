@@ -29,7 +29,7 @@ import {
   type Chain,
   type EchoCircuits,
 } from "./helpers/marginChain.js";
-import { testKeys } from "./helpers/skeleton.js";
+import { testKeys } from "./helpers/core.js";
 
 const M = 2;
 let circuits: EchoCircuits;

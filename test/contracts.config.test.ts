@@ -20,7 +20,7 @@ import { SNARK_FIELD_SIZE } from "../sequencer/crypto/field.js";
 import { getPoseidon, type Poseidon } from "../sequencer/crypto/poseidon.js";
 import { rollupConfigToContract, type DeployedSystem, type MarginRollupConfig } from "../sequencer/chain/deploy.js";
 import { MARGIN_ROLLUP_ERRORS, MOCK_USDC_ERRORS, PRICE_FEED_ERRORS } from "../sequencer/chain/errors.js";
-import { marketHash, paramsHash } from "../sequencer/chain/hashes.js";
+import { marketHash, paramsHash } from "../sequencer/core/market.js";
 import type { MarketParams } from "../sequencer/chain/types.js";
 import { ERRORS_REACHED_BY } from "./helpers/errorCoverage.js";
 import {

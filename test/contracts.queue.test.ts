@@ -21,7 +21,7 @@ import {
   type Chain,
   type EchoCircuits,
 } from "./helpers/marginChain.js";
-import { testKeys } from "./helpers/skeleton.js";
+import { testKeys } from "./helpers/core.js";
 
 const AMOUNT_LIMIT = 1n << 62n;
 

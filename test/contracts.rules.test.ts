@@ -27,7 +27,7 @@ import {
   type Chain,
   type EchoCircuits,
 } from "./helpers/marginChain.js";
-import { testKeys } from "./helpers/skeleton.js";
+import { testKeys } from "./helpers/core.js";
 
 let circuits: EchoCircuits;
 let chain: Chain;

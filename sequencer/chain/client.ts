@@ -31,6 +31,17 @@ export interface QueuedPosition extends Receipt {
   readonly chainValue: bigint;
 }
 
+/** A deposit as the queue recorded it (the Deposited event). */
+export interface QueuedDepositRecord {
+  /** 1-based position in the queue */
+  readonly position: bigint;
+  readonly sender: string;
+  readonly pubKey: PublicKey;
+  readonly amount: bigint;
+  /** h_position of the queue's Poseidon chain, as the contract computed it */
+  readonly chainValue: bigint;
+}
+
 /** One oracle round (Chainlink tuple, trimmed). */
 export interface PriceRound {
   readonly roundId: bigint;
@@ -92,6 +103,42 @@ export class MarginRollupClient {
 
   async latestPriceRound(market: number): Promise<PriceRound> {
     return this.priceRound(market, BigInt(await this.feed(market).getFunction("latestRound")()));
+  }
+
+  /** Timestamp of the latest block: the latest a batch may be stamped. */
+  async chainTime(): Promise<bigint> {
+    const provider = this.contracts.rollup.runner?.provider;
+    if (provider === undefined || provider === null) throw new Error("client has no provider");
+    const block = await provider.getBlock("latest");
+    if (block === null) throw new Error("no latest block");
+    return BigInt(block.timestamp);
+  }
+
+  /**
+   * The queued deposits at positions after `after` through `through` (inclusive), in queue order,
+   * from the Deposited events. Throws unless every position in the range was found exactly once.
+   */
+  async queuedDeposits(after: bigint, through: bigint): Promise<QueuedDepositRecord[]> {
+    if (through <= after) return [];
+    const rollup = this.contracts.rollup;
+    const positions = Array.from({ length: Number(through - after) }, (_, i) => after + 1n + BigInt(i));
+    const logs = await rollup.queryFilter(rollup.filters.Deposited!(positions), 0);
+    const byPosition = new Map<bigint, QueuedDepositRecord>();
+    for (const log of logs) {
+      const args = (log as unknown as { args: { position: bigint; sender: string; pkX: bigint; pkY: bigint; amount: bigint; chainValue: bigint } }).args;
+      byPosition.set(args.position, {
+        position: args.position,
+        sender: args.sender,
+        pubKey: { x: args.pkX, y: args.pkY },
+        amount: args.amount,
+        chainValue: args.chainValue,
+      });
+    }
+    return positions.map((p) => {
+      const record = byPosition.get(p);
+      if (record === undefined) throw new Error(`no Deposited event for queue position ${p}`);
+      return record;
+    });
   }
 
   /** The public inputs the contract would build for `batch` now (reverts as submitBatch would). */

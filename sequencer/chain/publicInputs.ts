@@ -3,8 +3,8 @@
  * the sequencer's expectation of what the verifier will see, and the test of the contract's input
  * builder against the one ordered list `publicSignalNames(M)` (sequencer/core/constants.ts).
  */
-import { publicSignalNames } from "../core/constants.js";
-import { SNARK_FIELD_SIZE } from "../crypto/field.js";
+import { publicSignalNames, splitSignalName } from "../core/constants.js";
+import { fromFieldSigned, toField } from "../crypto/field.js";
 import type { Poseidon } from "../crypto/poseidon.js";
 import type { MarginRollupClient } from "./client.js";
 import { withdrawHash } from "./hashes.js";
@@ -32,20 +32,9 @@ export interface MarginPublicInputs {
 
 const SIGNED: ReadonlySet<string> = new Set(["fundingOld", "funding"]);
 
-/** A signed integer as the circuit reads it: negative x is p - |x|. */
-export function toField(x: bigint): bigint {
-  return x < 0n ? SNARK_FIELD_SIZE + x : x;
-}
-
-/** The inverse of toField for values of magnitude below p/2. */
-export function fromField(x: bigint): bigint {
-  return x > SNARK_FIELD_SIZE / 2n ? x - SNARK_FIELD_SIZE : x;
-}
-
 function parse(name: string): { base: keyof MarginPublicInputs; index: number | undefined } {
-  const match = /^(\w+)(?:\[(\d+)\])?$/.exec(name);
-  if (match === null) throw new Error(`unexpected public signal name ${name}`);
-  return { base: match[1] as keyof MarginPublicInputs, index: match[2] === undefined ? undefined : Number(match[2]) };
+  const { base, index } = splitSignalName(name);
+  return { base: base as keyof MarginPublicInputs, index };
 }
 
 /** The named inputs as the verifier's vector, in publicSignalNames(M) order. */
@@ -67,7 +56,7 @@ export function namePublicInputs(ordered: readonly bigint[], markets: number): M
   const out: Record<string, bigint | bigint[]> = {};
   names.forEach((name, i) => {
     const { base, index } = parse(name);
-    const x = SIGNED.has(base) ? fromField(ordered[i]!) : ordered[i]!;
+    const x = SIGNED.has(base) ? fromFieldSigned(ordered[i]!) : ordered[i]!;
     if (index === undefined) out[base] = x;
     else ((out[base] ??= []) as bigint[])[index] = x;
   });

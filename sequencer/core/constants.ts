@@ -95,3 +95,10 @@ export function publicSignalNames(markets: number): string[] {
     "liquidations",
   ];
 }
+
+/** A name of publicSignalNames split into its input and, for a per-market input, the market. */
+export function splitSignalName(name: string): { base: string; index: number | undefined } {
+  const match = /^(\w+)(?:\[(\d+)\])?$/.exec(name);
+  if (match === null) throw new Error(`unexpected public signal name ${name}`);
+  return { base: match[1]!, index: match[2] === undefined ? undefined : Number(match[2]) };
+}

@@ -3,7 +3,7 @@
  * parameters, and a builder factory with a deterministic salt source.
  */
 import { createHash } from "node:crypto";
-import { getEddsa, type EdDSA, type KeyPair } from "../../sequencer/crypto/babyjub.js";
+import { derivePublicKey, getEddsa, type EdDSA, type KeyPair, type PublicKey } from "../../sequencer/crypto/babyjub.js";
 import { getPoseidon, type Poseidon } from "../../sequencer/crypto/poseidon.js";
 import { Account } from "../../sequencer/core/account.js";
 import { sentinelAggregates, type Aggregates } from "../../sequencer/core/aggregates.js";
@@ -58,6 +58,12 @@ export interface CoreKit {
   readonly poseidon: Poseidon;
   readonly eddsa: EdDSA;
   readonly keys: readonly KeyPair[];
+}
+
+/** `n` deterministic BabyJubJub public keys, for tests that only queue deposits. */
+export async function testKeys(n: number): Promise<PublicKey[]> {
+  const seeds = Array.from({ length: n }, (_, i) => createHash("sha256").update(`solvent test key ${i}`).digest());
+  return Promise.all(seeds.map((s) => derivePublicKey(s)));
 }
 
 /** Poseidon, EdDSA and `n` deterministic key pairs (about 25 ms each). */

@@ -56,13 +56,19 @@ export async function buildEchoCircuits(markets: readonly number[]): Promise<Ech
     { buildDir: work, instances, contracts: false, log: () => {} },
   );
   const byMarkets = new Map(report.entries.map((e, i) => [markets[i]!, e]));
-  const compiled = await compileSolidity(ROOT, [...contractFiles(), ...report.entries.map((e) => e.paths.verifier)]);
+  const { compiled, source } = await compileRollupContracts(report.entries.map((e) => e.paths.verifier));
+  return { work, byMarkets, compiled, source, cleanup: () => rm(work, { recursive: true, force: true }) };
+}
+
+/** Every contract under contracts/ and the given exported verifiers, compiled in memory. */
+export async function compileRollupContracts(verifiers: readonly string[]): Promise<{ compiled: ReadonlyMap<string, CompiledContract>; source: ContractSource }> {
+  const compiled = await compileSolidity(ROOT, [...contractFiles(), ...verifiers]);
   const source: ContractSource = (name) => {
     const c = compiled.get(name);
     if (c === undefined) throw new Error(`no contract ${name} compiled`);
     return c;
   };
-  return { work, byMarkets, compiled, source, cleanup: () => rm(work, { recursive: true, force: true }) };
+  return { compiled, source };
 }
 
 export interface Chain {

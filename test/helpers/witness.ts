@@ -80,3 +80,16 @@ export async function constraintFailure(wasmPath: string, inputs: CircuitInputs)
   }
   throw new Error("expected a constraint to fail, but the witness was computed");
 }
+
+/** 1-based line of the unique line of `file` containing `snippet`: locates a constraint. */
+export async function lineOf(file: string, snippet: string): Promise<number> {
+  const lines = (await readFile(file, "utf8")).split("\n");
+  const hits = lines.flatMap((l, i) => (l.includes(snippet) ? [i + 1] : []));
+  if (hits.length !== 1) throw new Error(`"${snippet}" occurs ${hits.length} times in ${file}`);
+  return hits[0]!;
+}
+
+/** True when a witness generator's failure trace passes through `template` at `line`. */
+export function failedAt(trace: string, template: string, line: number): boolean {
+  return new RegExp(`Error in template ${template}_\\d+ line: ${line}\\b`).test(trace);
+}

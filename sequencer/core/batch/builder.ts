@@ -3,6 +3,7 @@ import { aggregatesHold, aggregatesToArrays, type Aggregates } from "../aggregat
 import type { Account } from "../account.js";
 import { BATCH_NUMBER_BITS, OpType, TIME_BITS, unsignedFits } from "../constants.js";
 import { marketContexts, paramsHash, type MarketContext } from "../market.js";
+import { withdrawChainStep } from "../queues.js";
 import type { CoreState, Ledger } from "../state.js";
 import { planDeposit } from "./deposit.js";
 import { emptyExtras, publicSignalValues, slotArrays, type AccountSlotInputs, type MarginBatchInputs, type SlotInputs } from "./inputs.js";
@@ -214,7 +215,7 @@ export class BatchBuilder {
     this.working.setLedger(ledger);
     if (plan.withdrawal !== undefined) {
       const w = plan.withdrawal;
-      this.withdrawHash = this.deps.poseidon([this.withdrawHash, w.l1Address, w.amount]);
+      this.withdrawHash = withdrawChainStep(this.deps.poseidon, this.withdrawHash, w.l1Address, w.amount);
       this.withdrawals.push(w);
     }
     if (plan.liquidation === true) this.liquidations += 1n;

@@ -2,6 +2,7 @@ import { isFieldElement } from "../../crypto/field.js";
 import { Account } from "../account.js";
 import { OpType } from "../constants.js";
 import { amountInRange } from "../order.js";
+import { depositChainStep } from "../queues.js";
 import { certify, reject, requireIndex, settled, UNTOUCHED, type Plan, type PlanEnv } from "./plan.js";
 import type { DepositOp } from "./types.js";
 
@@ -39,7 +40,7 @@ export function planDeposit(env: PlanEnv, op: DepositOp): Plan {
     b: UNTOUCHED,
     extras: { depositPkX: op.pkX, depositPkY: op.pkY, depositAmount: op.amount },
     ledger: {
-      depositHash: env.poseidon([env.ledger.depositHash, op.pkX, op.pkY, op.amount]),
+      depositHash: depositChainStep(env.poseidon, env.ledger.depositHash, op.pkX, op.pkY, op.amount),
       depositCount: env.ledger.depositCount + 1n,
     },
   };

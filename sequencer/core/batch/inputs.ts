@@ -1,5 +1,5 @@
 import { toField, toFieldNested, type NestedBigint } from "../../crypto/field.js";
-import { publicSignalNames } from "../constants.js";
+import { publicSignalNames, splitSignalName } from "../constants.js";
 import type { CircuitShape } from "./types.js";
 
 /**
@@ -227,9 +227,9 @@ export function slotArrays(slots: readonly SlotInputs[]) {
 export function publicSignalValues(inputs: MarginBatchInputs, markets: number): bigint[] {
   const named = inputs as unknown as Record<string, NestedBigint>;
   return publicSignalNames(markets).map((name) => {
-    const match = /^(\w+)(?:\[(\d+)\])?$/.exec(name);
-    const value = match === null ? undefined : named[match[1]!];
-    const picked = match?.[2] === undefined ? value : Array.isArray(value) ? value[Number(match[2])] : undefined;
+    const { base, index } = splitSignalName(name);
+    const value = named[base];
+    const picked = index === undefined ? value : Array.isArray(value) ? value[index] : undefined;
     if (typeof picked !== "bigint") throw new Error(`internal: public signal ${name} is not a scalar input`);
     return toField(picked);
   });
