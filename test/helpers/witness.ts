@@ -62,15 +62,15 @@ export async function readSymbols(symPath: string): Promise<Map<string, number>>
 }
 
 /**
- * Runs the witness generator on inputs that must violate a constraint and returns the failure's
- * trace ("Error in template X line: N" lines), so tests can tell which rule caught the cheat.
- * Generators assert every `===`, so a failing one means no honest computation satisfies the
- * circuit. Other errors (unknown or missing inputs) are rethrown: they prove nothing.
+ * Runs a witness computation that must violate a constraint and returns the failure's trace
+ * ("Error in template X line: N" lines), so tests can tell which rule caught the cheat. Generators
+ * assert every `===`, so a failing one means no honest computation satisfies the circuit. Other
+ * errors (unknown or missing inputs) are rethrown: they prove nothing.
  */
-export async function constraintFailure(wasmPath: string, inputs: CircuitInputs): Promise<string> {
+export async function assertionFailure(compute: () => Promise<unknown>): Promise<string> {
   const quiet = [vi.spyOn(console, "error").mockImplementation(() => {}), vi.spyOn(console, "log").mockImplementation(() => {})];
   try {
-    await computeWitness(wasmPath, inputs);
+    await compute();
   } catch (err) {
     const message = String(err);
     if (!message.includes("Assert Failed")) throw err;
