@@ -90,21 +90,11 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
 
     /// @notice The rollup starts at `genesisRoot`.
     event RollupInitialized(uint256 genesisRoot, address verifier, address collateral, address[] feeds);
-    /// @notice Batch `batchNumber` was verified and applied: the root, timestamp, deposit position,
-    /// insurance fund, fee pool and funding indices are now these; `roundIds` are the oracle rounds
-    /// whose prices it used, `withdrawHash` commits to the withdrawals it credited.
-    event BatchVerified(
-        uint256 indexed batchNumber,
-        uint256 newRoot,
-        uint256 timestamp,
-        uint256 depositsThrough,
-        uint256 withdrawHash,
-        uint256 insurance,
-        uint256 fees,
-        uint256 liquidations,
-        int64[] funding,
-        uint80[] roundIds
-    );
+    /// @notice Batch `batchNumber` was verified and applied: the root is now `newRoot`, and
+    /// `withdrawHash` commits to the withdrawals it credited. Everything else the batch set (timestamp,
+    /// deposit position, insurance, fees, funding indices, oracle rounds, liquidations) is in the
+    /// transaction's `submitBatch` calldata and readable from the contract's views.
+    event BatchVerified(uint256 indexed batchNumber, uint256 newRoot, uint256 withdrawHash);
 
     /// @notice A batch names `given` markets' rounds or funding indices; the rollup has `expected`.
     error WrongMarketCount(uint256 given, uint256 expected);
@@ -157,41 +147,31 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
     /// funding indices, oracle rounds, deposit position, insurance and fees move, and the
     /// withdrawals are credited for claiming. Reverts, changing nothing, on any failed check.
     function submitBatch(Batch calldata batch, Proof calldata proof) external {
-        (uint256[] memory inputs, uint256 funds, uint256 rounds) = _build(batch);
+        (uint256[] memory inputs, uint256 funds, uint256 rounds, uint256 depositCount_) = _build(batch);
         _verify(proof, inputs);
-        uint256 batchNumber = inputs[2];
-        uint256 withdrawHash = inputs[7 + 3 * marketCount];
+        uint256 batchNumber = _at(inputs, 2);
         stateRoot = batch.newRoot;
-        Head storage h = _head;
-        (h.batchCount, h.lastTimestamp, h.depositsConsumed, h.insurance) =
-            (uint64(batchNumber), batch.timestamp, batch.depositsThrough, batch.insuranceNew);
+        // The whole head slot in one write, no read (RollupHead's layout: batchCount in bits 0..63,
+        // lastTimestamp 64..103, depositCount 104..143, depositsConsumed 144..183, insurance
+        // 184..247); its queue length is the one _build read, nothing can queue meanwhile.
+        uint256 head = uint256(uint64(batchNumber)) | (uint256(batch.timestamp) << 64) | (depositCount_ << 104)
+            | (uint256(batch.depositsThrough) << 144) | (uint256(batch.insuranceNew) << 184);
+        assembly ("memory-safe") {
+            sstore(_head.slot, head)
+        }
         _funds = funds;
         _rounds = rounds;
-        for (uint256 i = 0; i < batch.withdrawals.length; i++) {
+        uint256 count = batch.withdrawals.length;
+        for (uint256 i = 0; i < count; i++) {
             _credit(batchNumber, batch.withdrawals[i].account, batch.withdrawals[i].amount);
         }
-        _emitVerified(batchNumber, withdrawHash, batch);
-    }
-
-    function _emitVerified(uint256 batchNumber, uint256 withdrawHash, Batch calldata batch) private {
-        emit BatchVerified(
-            batchNumber,
-            batch.newRoot,
-            batch.timestamp,
-            batch.depositsThrough,
-            withdrawHash,
-            batch.insuranceNew,
-            batch.feesNew,
-            batch.liquidations,
-            batch.funding,
-            batch.roundIds
-        );
+        emit BatchVerified(batchNumber, batch.newRoot, _at(inputs, 7 + 3 * marketCount));
     }
 
     /// @notice The public inputs `submitBatch(batch, ...)` would hand the verifier now, after the
     /// same checks; reverts as it would.
     function publicInputs(Batch calldata batch) external view returns (uint256[] memory inputs) {
-        (inputs,,) = _build(batch);
+        (inputs,,,) = _build(batch);
     }
 
     /// @notice Number of the circuit's public inputs, 13 + 3M.
@@ -240,61 +220,68 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
         return uint256(_head.batchCount) + 1;
     }
 
-    /// @dev The verifier input for `batch`, with the funds and rounds words it would store.
-    function _build(Batch calldata batch) private view returns (uint256[] memory inputs, uint256 funds, uint256 rounds) {
+    /// @dev The verifier input for `batch`, with the funds and rounds words it would store and the
+    /// queue length it read. Storage is read once per slot; inputs are written without bounds checks
+    /// (every index is below 13 + 3M, the length allocated).
+    function _build(Batch calldata batch)
+        private
+        view
+        returns (uint256[] memory inputs, uint256 funds, uint256 rounds, uint256 depositCount_)
+    {
         Head memory h = _head;
         uint256 n = marketCount;
-        if (batch.newRoot >= SnarkField.R) revert NotAFieldElement(batch.newRoot);
-        if (batch.timestamp > block.timestamp) revert BatchTimestampInFuture(batch.timestamp, block.timestamp);
-        if (batch.timestamp < h.lastTimestamp) revert BatchTimestampBeforePrevious(batch.timestamp, h.lastTimestamp);
+        uint256 newRoot = batch.newRoot;
+        uint256 timestamp = batch.timestamp;
+        uint256 through = batch.depositsThrough;
+        if (newRoot >= SnarkField.R) revert NotAFieldElement(newRoot);
+        if (timestamp > block.timestamp) revert BatchTimestampInFuture(timestamp, block.timestamp);
+        if (timestamp < h.lastTimestamp) revert BatchTimestampBeforePrevious(timestamp, h.lastTimestamp);
         if (batch.roundIds.length != n) revert WrongMarketCount(batch.roundIds.length, n);
         if (batch.funding.length != n) revert WrongMarketCount(batch.funding.length, n);
-        if (batch.depositsThrough < h.depositsConsumed) {
-            revert DepositPositionBehind(batch.depositsThrough, h.depositsConsumed);
-        }
-        if (batch.depositsThrough > h.depositCount) {
-            revert DepositPositionBeyondQueue(batch.depositsThrough, h.depositCount);
-        }
+        if (through < h.depositsConsumed) revert DepositPositionBehind(through, h.depositsConsumed);
+        if (through > h.depositCount) revert DepositPositionBeyondQueue(through, h.depositCount);
+        depositCount_ = h.depositCount;
         inputs = new uint256[](13 + 3 * n);
-        inputs[0] = stateRoot; // oldRoot
-        inputs[1] = batch.newRoot; // newRoot
-        inputs[2] = uint256(h.batchCount) + 1; // batchNumber
-        inputs[3] = batch.timestamp; // timestamp
+        _put(inputs, 0, stateRoot); // oldRoot
+        _put(inputs, 1, newRoot); // newRoot
+        _put(inputs, 2, uint256(h.batchCount) + 1); // batchNumber
+        _put(inputs, 3, timestamp); // timestamp
         uint256 oldFunds = _funds;
-        (funds, rounds) = _markets(batch, inputs, oldFunds); // price[M], fundingOld[M], funding[M]
+        (funds, rounds) = _markets(batch, inputs, oldFunds, n, timestamp); // price[M], fundingOld[M], funding[M]
         uint256 i = 4 + 3 * n;
-        inputs[i] = paramsHash; // paramsHash
-        inputs[i + 1] = _chainAt(h.depositsConsumed); // depositHashOld
-        inputs[i + 2] = _chainAt(batch.depositsThrough); // depositHashNew
-        inputs[i + 3] = _withdrawHash(batch.withdrawals); // withdrawHash
-        inputs[i + 4] = h.insurance; // insuranceOld
-        inputs[i + 5] = batch.insuranceNew; // insuranceNew
-        inputs[i + 6] = _lane(oldFunds, FEES_LANE, 64); // feesOld
-        inputs[i + 7] = batch.feesNew; // feesNew
-        inputs[i + 8] = batch.liquidations; // liquidations
-        funds = _setLane(funds, FEES_LANE, 64, batch.feesNew);
+        uint64 feesNew = batch.feesNew;
+        _put(inputs, i, paramsHash); // paramsHash
+        _put(inputs, i + 1, _chainAt(h.depositsConsumed)); // depositHashOld
+        _put(inputs, i + 2, through == h.depositsConsumed ? _at(inputs, i + 1) : _chainAt(through)); // depositHashNew
+        _put(inputs, i + 3, _withdrawHash(batch.withdrawals)); // withdrawHash
+        _put(inputs, i + 4, h.insurance); // insuranceOld
+        _put(inputs, i + 5, batch.insuranceNew); // insuranceNew
+        _put(inputs, i + 6, _lane(oldFunds, FEES_LANE, 64)); // feesOld
+        _put(inputs, i + 7, feesNew); // feesNew
+        _put(inputs, i + 8, batch.liquidations); // liquidations
+        funds = _setLane(funds, FEES_LANE, 64, feesNew);
     }
 
     /// @dev Fills price[M], fundingOld[M], funding[M] (inputs[4 .. 4 + 3M)) and returns the new
     /// funds and rounds words.
-    function _markets(Batch calldata batch, uint256[] memory inputs, uint256 oldFunds)
+    function _markets(Batch calldata batch, uint256[] memory inputs, uint256 oldFunds, uint256 n, uint256 timestamp)
         private
         view
         returns (uint256 funds, uint256 rounds)
     {
-        uint256 n = marketCount;
         funds = oldFunds;
         rounds = _rounds;
-        uint256 timestamp = batch.timestamp;
+        uint80[] calldata roundIds = batch.roundIds;
+        int64[] calldata funding = batch.funding;
         for (uint256 m = 0; m < n; m++) {
-            uint80 roundId = batch.roundIds[m];
+            uint80 roundId = roundIds[m];
             uint80 previous = uint80(_lane(rounds, m, 80));
             if (roundId < previous) revert PriceRoundRegressed(m, roundId, previous);
-            int64 f = batch.funding[m];
+            int64 f = funding[m];
             if (f < -FUNDING_LIMIT || f >= FUNDING_LIMIT) revert FundingOutOfRange(m, f);
-            inputs[4 + m] = _price(m, roundId, timestamp);
-            inputs[4 + n + m] = SnarkField.fromInt(int64(uint64(_lane(oldFunds, m, 64))));
-            inputs[4 + 2 * n + m] = SnarkField.fromInt(f);
+            _put(inputs, 4 + m, _price(m, roundId, timestamp));
+            _put(inputs, 4 + n + m, SnarkField.fromInt(int64(uint64(_lane(oldFunds, m, 64)))));
+            _put(inputs, 4 + 2 * n + m, SnarkField.fromInt(f));
             funds = _setLane(funds, m, 64, uint64(f));
             rounds = _setLane(rounds, m, 80, roundId);
         }
@@ -328,6 +315,20 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
         }
         if (!ok) revert VerifierCallFailed();
         if (valid != 1) revert InvalidProof();
+    }
+
+    /// @dev a[i] = v for an index known to be in range.
+    function _put(uint256[] memory a, uint256 i, uint256 v) private pure {
+        assembly ("memory-safe") {
+            mstore(add(a, shl(5, add(i, 1))), v)
+        }
+    }
+
+    /// @dev a[i] for an index known to be in range.
+    function _at(uint256[] memory a, uint256 i) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := mload(add(a, shl(5, add(i, 1))))
+        }
     }
 
     function _lane(uint256 word, uint256 lane, uint256 bits) private pure returns (uint256) {

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const floor = 21_000n + calldataGas(lastCalldata) + 181_000n + 6_150n * nPublic;
     const zero = batchGas.get(0)!;
 
-    console.log(`Solvent chain-side gas (Hardhat in-process chain, M = ${M}, ${nPublic} public inputs, solc 0.8.30 optimizer 200 runs)\n`);
+    console.log(`Solvent chain-side gas (Hardhat in-process chain, M = ${M}, ${nPublic} public inputs, solc 0.8.30 via-IR, optimizer 1,000,000 runs)\n`);
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [what, gas, note] of rows) console.log(`  ${what.padEnd(width)}  ${fmt(gas).padStart(9)}  ${note}`);
     console.log(`\n  per extra withdrawal (from 0 -> 4)${" ".repeat(Math.max(0, width - 34))}  ${fmt(perWithdrawal).padStart(9)}  Poseidon(3) + credit SSTORE + event`);

@@ -45,17 +45,29 @@ abstract contract OracleReader {
     }
 
     /// @dev The authenticated price of `market` from round `roundId` for a batch at `timestamp`.
+    /// A low-level call (one staticcall, the three words it needs read from the return data): a
+    /// feed that reverts or returns less than the AggregatorV3 tuple is an unknown round.
     function _price(uint256 market, uint80 roundId, uint256 timestamp) internal view returns (uint256) {
-        try IPriceFeed(feed(market)).getRoundData(roundId) returns (
-            uint80 id, int256 answer, uint256, uint256 updatedAt, uint80
-        ) {
-            if (id != roundId || updatedAt == 0) revert UnknownPriceRound(market, roundId);
-            if (answer <= 0 || uint256(answer) >= PRICE_LIMIT) revert InvalidPrice(market, roundId, answer);
-            if (updatedAt > timestamp) revert PriceRoundAfterBatch(market, roundId, updatedAt, timestamp);
-            if (timestamp - updatedAt > maxPriceAge) revert StalePriceRound(market, roundId, updatedAt, timestamp);
-            return uint256(answer);
-        } catch {
-            revert UnknownPriceRound(market, roundId);
+        address target = feed(market);
+        bytes4 selector = IPriceFeed.getRoundData.selector;
+        bool ok;
+        uint256 id;
+        int256 answer;
+        uint256 updatedAt;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40) // scratch above the free memory pointer, not kept
+            mstore(ptr, selector)
+            mstore(add(ptr, 4), roundId)
+            ok := staticcall(gas(), target, ptr, 36, ptr, 160)
+            ok := and(ok, gt(returndatasize(), 159)) // after the call: arguments run right to left
+            id := mload(ptr)
+            answer := mload(add(ptr, 32))
+            updatedAt := mload(add(ptr, 96))
         }
+        if (!ok || id != roundId || updatedAt == 0) revert UnknownPriceRound(market, roundId);
+        if (answer <= 0 || uint256(answer) >= PRICE_LIMIT) revert InvalidPrice(market, roundId, answer);
+        if (updatedAt > timestamp) revert PriceRoundAfterBatch(market, roundId, updatedAt, timestamp);
+        if (timestamp - updatedAt > maxPriceAge) revert StalePriceRound(market, roundId, updatedAt, timestamp);
+        return uint256(answer);
     }
 }

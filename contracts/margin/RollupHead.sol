@@ -15,5 +15,7 @@ abstract contract RollupHead {
         uint64 insurance;
     }
 
+    /// @dev MarginRollup.submitBatch writes this slot as one word in this layout (fields from the
+    /// low bits up): keep the two in step if a field is added, removed or resized.
     Head internal _head;
 }

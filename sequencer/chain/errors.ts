@@ -102,12 +102,15 @@ function safeParse(iface: Interface, data: string): ReturnType<Interface["parseE
 
 /**
  * Revert data of a failed call. ethers puts it on `data` of a CALL_EXCEPTION; Hardhat's in-process
- * provider throws its own error with `data`; JSON-RPC wrappers nest it under `error`, `info` or `cause`.
+ * provider throws its own error with `data` (a string, or an object holding it when Hardhat has the
+ * contract's artifact); JSON-RPC wrappers nest it under `error`, `info` or `cause`.
  */
 function revertData(err: unknown, depth = 0): string | undefined {
   if (typeof err !== "object" || err === null || depth > 4) return undefined;
   if (isCallException(err) && typeof err.data === "string" && err.data.length >= 10) return err.data;
   const e = err as { data?: unknown; error?: unknown; info?: { error?: unknown }; cause?: unknown };
   if (typeof e.data === "string" && /^0x[0-9a-fA-F]{8}/.test(e.data)) return e.data;
-  return revertData(e.error, depth + 1) ?? revertData(e.info?.error, depth + 1) ?? revertData(e.cause, depth + 1);
+  // Hardhat's ProviderError for a contract it has an artifact of: data = { reason, data: "0x…" }.
+  const nested = typeof e.data === "object" ? revertData(e.data, depth + 1) : undefined;
+  return nested ?? revertData(e.error, depth + 1) ?? revertData(e.info?.error, depth + 1) ?? revertData(e.cause, depth + 1);
 }

@@ -36,7 +36,8 @@ export function compileSoliditySources(texts: Record<string, string>): Map<strin
         language: "Solidity",
         sources,
         settings: {
-          optimizer: { enabled: true, runs: 200 },
+          optimizer: { enabled: true, runs: 1_000_000 }, // the same as hardhat.config.ts
+          viaIR: true,
           outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
         },
       }),
