@@ -67,9 +67,7 @@ export interface IncludedOp {
   readonly origin: OpOrigin;
 }
 
-export interface RejectedOp {
-  readonly op: Op;
-  readonly origin: OpOrigin;
+export interface RejectedOp extends IncludedOp {
   readonly reason: RejectReason;
   readonly detail: string;
 }
