@@ -9,7 +9,8 @@ import {DepositQueue} from "./margin/DepositQueue.sol";
 import {MarketRegistry} from "./margin/MarketRegistry.sol";
 import {OracleReader} from "./margin/OracleReader.sol";
 import {WithdrawalVault} from "./margin/WithdrawalVault.sol";
-import {NotAContract, NotAFieldElement} from "./margin/RollupErrors.sol";
+import {BatchVerifier} from "./margin/BatchVerifier.sol";
+import {NotAFieldElement} from "./margin/RollupErrors.sol";
 
 /// @title MarginRollup
 /// @notice Holds the root of the margin state tree and moves it only on a valid Groth16 proof of a
@@ -24,9 +25,9 @@ import {NotAContract, NotAFieldElement} from "./margin/RollupErrors.sol";
 ///
 /// so a proof made from any other starting point (root, batch number, prices, queue position,
 /// parameters, funds) is rejected, a replay included.
-/// @dev Generic over M (1..3): the snarkjs verifier takes `uint256[13 + 3M]`, which is ABI-encoded
-/// exactly as its 13 + 3M words in a row, so the call is assembled with the selector for that N.
-contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalVault {
+/// @dev Generic over M (1..3). The proof is verified inline (BatchVerifier), against the key of the
+/// batch circuit's exported verifier, copied into immutables at construction: no external call.
+contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalVault, BatchVerifier {
     /// @notice Poseidon contracts by arity; `poseidonMarkets` has arity M.
     struct Hashers {
         address poseidon3;
@@ -76,9 +77,6 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
     int256 public constant FUNDING_LIMIT = 1 << 48;
     uint256 private constant FEES_LANE = 3;
 
-    /// @notice The snarkjs Groth16 verifier of the batch circuit.
-    address public immutable verifier;
-    bytes4 private immutable _verifySelector;
     address private immutable _poseidon3;
 
     /// @notice Root of the state tree after the last verified batch.
@@ -110,10 +108,6 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
     error DepositPositionBehind(uint256 position, uint256 consumed);
     /// @notice Withdrawal number `index` has an amount outside [1, 2^62).
     error InvalidWithdrawalAmount(uint256 index, uint256 amount);
-    /// @notice The verifier could not be called (no such function: a verifier for another circuit).
-    error VerifierCallFailed();
-    /// @notice The proof does not verify against the public inputs built from the contract's state.
-    error InvalidProof();
 
     constructor(Config memory c)
         Owned(c.owner)
@@ -121,24 +115,12 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
         OracleReader(c.feeds, c.maxPriceAge)
         Collateral(c.collateral)
         DepositQueue(c.hashers.poseidon4)
+        BatchVerifier(c.verifier, 13 + 3 * c.markets.length)
     {
         if (c.feeds.length != marketCount) revert WrongMarketCount(c.feeds.length, marketCount);
-        if (c.verifier.code.length == 0) revert NotAContract(c.verifier);
         if (c.genesisRoot >= SnarkField.R) revert NotAFieldElement(c.genesisRoot);
         Poseidon.probe(c.hashers.poseidon3, 3);
         _poseidon3 = c.hashers.poseidon3;
-        verifier = c.verifier;
-        uint256 n = publicInputCount();
-        _verifySelector = bytes4(
-            keccak256(
-                abi.encodePacked(
-                    "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[",
-                    bytes1(uint8(48 + n / 10)),
-                    bytes1(uint8(48 + (n % 10))),
-                    "])"
-                )
-            )
-        );
         stateRoot = c.genesisRoot;
         emit RollupInitialized(c.genesisRoot, c.verifier, c.collateral, c.feeds);
     }
@@ -296,25 +278,13 @@ contract MarginRollup is MarketRegistry, OracleReader, DepositQueue, WithdrawalV
         }
     }
 
-    /// @dev Calls `verifyProof(a, b, c, uint256[N] inputs)`: static arrays are ABI-encoded in place,
-    /// so the call data is the selector, the 8 proof words and the N inputs, one after the other.
+    /// @dev Verifies the proof inline (BatchVerifier) against the inputs built from the state.
     function _verify(Proof calldata proof, uint256[] memory inputs) private view {
-        bytes4 selector = _verifySelector;
-        address target = verifier;
-        bool ok;
-        uint256 valid;
+        uint256 offset;
         assembly ("memory-safe") {
-            let data := mload(0x40) // scratch above the free memory pointer, not kept
-            let inputBytes := shl(5, mload(inputs))
-            mstore(data, selector)
-            calldatacopy(add(data, 4), proof, 256)
-            mcopy(add(data, 260), add(inputs, 32), inputBytes)
-            ok := staticcall(gas(), target, data, add(260, inputBytes), 0, 32)
-            ok := and(ok, eq(returndatasize(), 32)) // after the call: Yul evaluates arguments right to left
-            valid := mload(0)
+            offset := proof
         }
-        if (!ok) revert VerifierCallFailed();
-        if (valid != 1) revert InvalidProof();
+        if (!_verifyProof(offset, inputs)) revert InvalidProof();
     }
 
     /// @dev a[i] = v for an index known to be in range.

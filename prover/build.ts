@@ -15,7 +15,6 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as snarkjs from "snarkjs";
 import { INSTANCES, type CircuitInstance } from "../circuits/instances.js";
 import { devSetup } from "./ceremony/index.js";
 import {
@@ -37,6 +36,7 @@ import {
   type ArtefactPaths,
   type ManifestEntry,
 } from "./buildCache.js";
+import { VERIFIER_GENERATOR_VERSION, generateVerifierFromZkey } from "./verifierGen.js";
 import { CIRCOM_PACKAGE_VERSION, CIRCOM_VERSION, compileCircuit, mainSource, run } from "./circom.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -172,6 +172,7 @@ async function buildLocked(selected: readonly CircuitInstance[], opts: LockedOpt
     circom2: CIRCOM_PACKAGE_VERSION,
     snarkjs: await packageVersion("snarkjs"),
     solc: await solcVersion(),
+    verifier: VERIFIER_GENERATOR_VERSION,
   };
   const ceremonyDigest = await sourceDirDigest(CEREMONY_DIR);
   const ptau = opts.ptauPath === undefined ? undefined : await ptauIdentity(opts.ptauPath);
@@ -317,17 +318,10 @@ async function buildInstance(job: InstanceJob): Promise<ManifestEntry> {
   }
 }
 
-/** snarkjs' Groth16 verifier, renamed so that every instance's contract has its own name, and
- * pinned to the compiler Hardhat runs. */
+/** Our Groth16 verifier of the zkey's verification key (prover/verifierGen.ts), named `contract`
+ * so that every instance has its own, and pinned to the compiler Hardhat runs. */
 export async function exportVerifier(zkeyPath: string, contract: string): Promise<string> {
-  const template = await readFile(join(packageDir("snarkjs"), "templates", "verifier_groth16.sol.ejs"), "utf8");
-  const sol = await snarkjs.zKey.exportSolidityVerifier(zkeyPath, { groth16: template });
-  if (!/\bcontract Groth16Verifier\b/.test(sol) || !/pragma solidity [^;]+;/.test(sol)) {
-    throw new Error("snarkjs' verifier template changed: no `contract Groth16Verifier` or pragma to rewrite");
-  }
-  return sol
-    .replace(/\bcontract Groth16Verifier\b/, `contract ${contract}`)
-    .replace(/pragma solidity [^;]+;/, `pragma solidity ${await solcVersion()};`);
+  return generateVerifierFromZkey(zkeyPath, contract, await solcVersion());
 }
 
 /** Where Hardhat puts the artifact of a verifier written to `<repo>/build/contracts`. */

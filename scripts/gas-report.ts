@@ -2,6 +2,8 @@
  * Gas of the chain side on Hardhat's in-process chain, with real proofs from the PublicEcho stand-in
  * for the margin batch circuit (M = 2: 19 public inputs, the same verifier cost as the real one):
  * submitBatch by number of withdrawals, against the Groth16 floor; deposit; claim; parameter change.
+ * The rollup verifies inline (contracts/margin/BatchVerifier.sol); the "verifier alone" row calls
+ * the generated standalone verifier contract, which verifies the same way but skips no zero input.
  *
  *   npx tsx scripts/gas-report.ts
  *

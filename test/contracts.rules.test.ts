@@ -5,16 +5,17 @@
  * and moves nothing. Also: the same contract works for M = 1, 2, 3, and a verifier for another
  * circuit is refused.
  */
+import { readFile } from "node:fs/promises";
 import type { Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SolidityCalldata } from "../prover/prove.js";
-import { FUNDING_BITS } from "../sequencer/core/constants.js";
+import type { SolidityCalldata, VerificationKey } from "../prover/prove.js";
+import { SNARK_Q as BASE_FIELD, verifyingKeyWords } from "../prover/verifierGen.js";
+import { FUNDING_BITS, publicSignalNames } from "../sequencer/core/constants.js";
 import { SNARK_FIELD_SIZE } from "../sequencer/crypto/field.js";
 import { getPoseidon, type Poseidon } from "../sequencer/crypto/poseidon.js";
 import { deployContract, rollupConfigToContract, type DeployedSystem } from "../sequencer/chain/deploy.js";
-import { MarginRollupClient } from "../sequencer/chain/client.js";
 import type { BatchSubmission } from "../sequencer/chain/types.js";
-import { defaultBatch, expectRefused, proveBatch, type BatchContext } from "./helpers/batches.js";
+import { defaultBatch, expectRefused, proveAltered, proveBatch, type BatchContext } from "./helpers/batches.js";
 import { ERRORS_REACHED_BY } from "./helpers/errorCoverage.js";
 import {
   MAX_PRICE_AGE,
@@ -22,8 +23,10 @@ import {
   deployEchoSystem,
   expectRevert,
   newChain,
+  proveEcho,
   reachedErrors,
   transact,
+  tryDeploy,
   type Chain,
   type EchoCircuits,
 } from "./helpers/marginChain.js";
@@ -66,15 +69,81 @@ describe("the same contract for M = 1, 2, 3", () => {
     });
   }
 
-  it("a verifier for another circuit (other number of public inputs) cannot be called", async () => {
-    const { system, ctx } = await setUp(2);
+  it("a verifier for another circuit (other number of public inputs) gives no usable key: refused at deployment", async () => {
+    const { system } = await setUp(2);
     const wrong = await deployContract(chain.signers[0]!, circuits.source, circuits.byMarkets.get(1)!.contract);
     const config = { ...system.config, verifier: await wrong.getAddress() };
-    const rollup = await deployContract(chain.signers[0]!, circuits.source, "MarginRollup", [rollupConfigToContract(config)]);
-    const client = new MarginRollupClient({ rollup, token: system.token, feeds: system.feeds });
-    const ctx2 = { ...ctx, client };
-    const proven = await proveBatch(ctx2, await defaultBatch(ctx2));
-    await expectRevert(client.submitBatch(proven.batch, proven.proof), "VerifierCallFailed");
+    await expectRevert(tryDeploy(circuits, chain.signers[0]!, "MarginRollup", [rollupConfigToContract(config)]), "VerifierCallFailed");
+    // A contract without verifyingKey() (the token) is refused the same way.
+    const noKey = { ...system.config, verifier: await system.token.getAddress() };
+    await expectRevert(tryDeploy(circuits, chain.signers[0]!, "MarginRollup", [rollupConfigToContract(noKey)]), "VerifierCallFailed");
+  });
+});
+
+describe("the inline verifier (M = 2)", () => {
+  let system: DeployedSystem;
+  let ctx: BatchContext;
+  let proven: Awaited<ReturnType<typeof proveBatch>>;
+  let other: EchoCircuits;
+
+  beforeAll(async () => {
+    ({ system, ctx } = await setUp(2));
+    proven = await proveBatch(ctx, await defaultBatch(ctx, { withdrawals: [{ account: await chain.signers[2]!.getAddress(), amount: 5n }] }));
+    other = await buildEchoCircuits([2]); // the same circuit, keys from another (random) setup
+  });
+
+  afterAll(() => other?.cleanup());
+
+  it("holds the key of the verifier it was deployed with", async () => {
+    const words = (await system.verifier.getFunction("verifyingKey")()) as bigint[];
+    const vkey = JSON.parse(await readFile(ctx.circuit.paths.vkey, "utf8")) as VerificationKey;
+    expect(words.map(BigInt)).toEqual(verifyingKeyWords(vkey));
+    expect(await system.rollup.getFunction("verifier")()).toBe(await system.verifier.getAddress());
+  });
+
+  it("refuses a proof of the same inputs made under another key", async () => {
+    const foreign = await proveEcho(other.byMarkets.get(2)!, 2, proven.ordered);
+    await expectRefused(ctx, proven.batch, foreign, "InvalidProof");
+  });
+
+  it("refuses a proof made for a tampered public input, and a tampered submission", async () => {
+    const index = publicSignalNames(2).indexOf("withdrawHash");
+    await expectRefused(ctx, proven.batch, await proveAltered(ctx, proven.ordered, index), "InvalidProof");
+    await expectRefused(ctx, { ...proven.batch, liquidations: proven.batch.liquidations + 1n }, proven.proof, "InvalidProof");
+  });
+
+  it("refuses malformed points: off the curve, coordinates outside the base field, B not in G2", async () => {
+    const { a, b, c } = proven.proof;
+    const variants: SolidityCalldata[] = [
+      { ...proven.proof, a: [1n, 3n] }, // not on y^2 = x^3 + 3
+      { ...proven.proof, c: [c[0], c[1] + 1n] },
+      { ...proven.proof, a: [a[0], a[1] + BASE_FIELD] }, // the same point, its y not reduced
+      { ...proven.proof, a: [a[0] + BASE_FIELD, a[1]] },
+      { ...proven.proof, c: [c[0], c[1] + BASE_FIELD] },
+      { ...proven.proof, b: [b[1], b[0]] }, // not on the twist
+      { ...proven.proof, b: [[b[0][1], b[0][0]], b[1]] },
+      { ...proven.proof, a: [0n, 0n] }, // the point at infinity
+    ];
+    for (const v of variants) await expectRefused(ctx, proven.batch, v, "InvalidProof");
+  });
+
+  it("accepts the genuine proof", async () => {
+    await system.client.submitBatch(proven.batch, proven.proof);
+    expect(await system.client.stateRoot()).toBe(proven.batch.newRoot);
+  });
+
+  it("the exported verifier agrees: valid, another key, a tampered or non-field input, a malformed point", async () => {
+    const verify = (p: SolidityCalldata, input: readonly bigint[]) =>
+      system.verifier.getFunction("verifyProof")(p.a, p.b, p.c, [...input]) as Promise<boolean>;
+    expect(await verify(proven.proof, proven.ordered)).toBe(true);
+    expect(await verify(await proveEcho(other.byMarkets.get(2)!, 2, proven.ordered), proven.ordered)).toBe(false);
+    const tampered = [...proven.ordered];
+    tampered[0] = tampered[0]! + 1n;
+    expect(await verify(proven.proof, tampered)).toBe(false);
+    const unreduced = [...proven.ordered];
+    unreduced[1] = unreduced[1]! + SNARK_FIELD_SIZE; // the same input mod r, not a field element
+    expect(await verify(proven.proof, unreduced)).toBe(false);
+    expect(await verify({ ...proven.proof, a: [1n, 3n] }, proven.ordered)).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Deploys the whole chain side: collateral token (MockUSDC unless one is given), the circomlibjs
- * Poseidon contracts, one PriceFeed per market, the batch verifier, and MarginRollup. Contract
+ * Poseidon contracts, one PriceFeed per market, the batch verifier, and MarginRollup (which copies
+ * the verifier's key into its own code at construction and verifies inline). Contract
  * code comes from a ContractSource, so the demo can deploy Hardhat's artifacts and tests their
  * in-memory compilation.
  */
@@ -25,7 +26,8 @@ export interface SystemConfig {
   readonly genesisRoot: bigint;
   /** Oldest a price round may be at the batch timestamp, seconds. */
   readonly maxPriceAge: bigint;
-  /** Contract name of the batch circuit's exported verifier in the ContractSource. */
+  /** Contract name of the batch circuit's exported verifier in the ContractSource (prover/verifierGen.ts):
+   * MarginRollup reads its `verifyingKey()` once, at deployment. */
   readonly verifier: string;
   /** Owner of the rollup, feeds and mock token. Default: the deployer. */
   readonly owner?: string;
