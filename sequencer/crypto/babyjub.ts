@@ -1,5 +1,7 @@
 import { buildEddsa, type Eddsa } from "circomlibjs";
+import { FastEddsaVerifier } from "./babyjubFast.js";
 import { isFieldElement } from "./field.js";
+import { getPoseidon } from "./poseidon.js";
 
 /** A BabyJubJub public key in affine coordinates, as the circuits read it. */
 export interface PublicKey {
@@ -23,13 +25,18 @@ export interface KeyPair {
 /** EdDSA-Poseidon over BabyJubJub, loaded once; every call after loading is synchronous. */
 export interface EdDSA {
   keyPair(privateKey: Uint8Array): KeyPair;
-  /** True exactly when circomlib's `EdDSAPoseidonVerifier` would accept (pub, msg, sig). */
+  /**
+   * True exactly when circomlib's `EdDSAPoseidonVerifier` would accept (pub, msg, sig), with R8 and
+   * the key on the curve (as circomlibjs also requires). Throws RangeError only for a message
+   * outside the field; malformed signature or key data gives false.
+   */
   verify(pub: PublicKey, msg: bigint, sig: Signature): boolean;
   /** Order of the subgroup signatures live in: `S` must be below it. */
   readonly subOrder: bigint;
 }
 
 let eddsa: Promise<Eddsa> | undefined;
+let fast: FastEddsaVerifier | undefined;
 
 function loadEddsa(): Promise<Eddsa> {
   eddsa ??= buildEddsa();
@@ -42,7 +49,9 @@ export async function derivePublicKey(privateKey: Uint8Array): Promise<PublicKey
 }
 
 export async function getEddsa(): Promise<EdDSA> {
-  const e = await loadEddsa();
+  const [e, poseidon] = await Promise.all([loadEddsa(), getPoseidon()]);
+  fast ??= new FastEddsaVerifier(poseidon);
+  const verifier = fast;
   const F = e.F;
   const checkMessage = (msg: bigint): void => {
     // circomlibjs would reduce the message silently; the circuit reads it as given.
@@ -66,9 +75,10 @@ export async function getEddsa(): Promise<EdDSA> {
     },
     verify(pub, msg, sig) {
       checkMessage(msg);
-      // Non-canonical coordinates would be reduced here but not by the circuit: refuse them.
-      for (const v of [pub.x, pub.y, sig.R8x, sig.R8y, sig.S]) if (!isFieldElement(v)) return false;
-      return e.verifyPoseidon(F.e(msg), { R8: [F.e(sig.R8x), F.e(sig.R8y)], S: sig.S }, [F.e(pub.x), F.e(pub.y)]);
+      // babyjubFast.ts: circomlibjs verifyPoseidon's check, except that (like the circuit, unlike
+      // circomlibjs) it refuses keys with 8A = O, and refuses non-canonical coordinates or S
+      // (circomlibjs would reduce them; the circuit would not) and non-bigints instead of throwing.
+      return verifier.verify(pub?.x, pub?.y, msg, sig?.R8x, sig?.R8y, sig?.S);
     },
   };
 }
