@@ -116,13 +116,14 @@ export class MarginRollupClient {
 
   /**
    * The queued deposits at positions after `after` through `through` (inclusive), in queue order,
-   * from the Deposited events. Throws unless every position in the range was found exactly once.
+   * from the Deposited events (scanned from `fromBlock`: a caller that polls keeps a cursor instead
+   * of rescanning the chain). Throws unless every position in the range was found exactly once.
    */
-  async queuedDeposits(after: bigint, through: bigint): Promise<QueuedDepositRecord[]> {
+  async queuedDeposits(after: bigint, through: bigint, fromBlock = 0): Promise<QueuedDepositRecord[]> {
     if (through <= after) return [];
     const rollup = this.contracts.rollup;
     const positions = Array.from({ length: Number(through - after) }, (_, i) => after + 1n + BigInt(i));
-    const logs = await rollup.queryFilter(rollup.filters.Deposited!(positions), 0);
+    const logs = await rollup.queryFilter(rollup.filters.Deposited!(positions), fromBlock);
     const byPosition = new Map<bigint, QueuedDepositRecord>();
     for (const log of logs) {
       const args = (log as unknown as { args: { position: bigint; sender: string; pkX: bigint; pkY: bigint; amount: bigint; chainValue: bigint } }).args;

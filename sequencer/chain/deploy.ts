@@ -127,3 +127,23 @@ export async function deploySystem(signer: Signer, source: ContractSource, confi
   const client = new MarginRollupClient({ rollup, token, feeds });
   return { token, poseidon, feeds, verifier, rollup, client, config: rollupConfig };
 }
+
+/** Where a deployed system lives and how to talk to it: what a sequencer process is started with. */
+export interface DeploymentRecord {
+  readonly chainId: string;
+  readonly rollup: { readonly address: string; readonly abi: InterfaceAbi };
+  readonly token: { readonly address: string; readonly abi: InterfaceAbi };
+  readonly feeds: readonly { readonly address: string; readonly abi: InterfaceAbi }[];
+}
+
+export async function deploymentRecord(system: DeployedSystem): Promise<DeploymentRecord> {
+  const entry = async (c: Contract) => ({ address: await c.getAddress(), abi: c.interface.formatJson() as unknown as InterfaceAbi });
+  const network = await system.rollup.runner?.provider?.getNetwork();
+  return { chainId: String(network?.chainId ?? 0n), rollup: await entry(system.rollup), token: await entry(system.token), feeds: await Promise.all(system.feeds.map(entry)) };
+}
+
+/** A client of a deployed system, sending from `signer`. */
+export function connectDeployment(record: DeploymentRecord, signer: Signer): MarginRollupClient {
+  const at = (e: { address: string; abi: InterfaceAbi }) => new Contract(e.address, e.abi, signer);
+  return new MarginRollupClient({ rollup: at(record.rollup), token: at(record.token), feeds: record.feeds.map(at) });
+}

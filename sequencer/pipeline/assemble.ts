@@ -108,7 +108,7 @@ export function touchedAccounts(op: Op): bigint[] {
 }
 
 /** The policy's choice, else the lowest index holding the key, else the lowest empty index. */
-function depositIndex(state: CoreState, record: QueuedDepositRecord, policy: IndexPolicy | undefined): bigint | undefined {
+export function depositIndex(state: CoreState, record: QueuedDepositRecord, policy?: IndexPolicy): bigint | undefined {
   const chosen = policy?.(state, record);
   if (chosen !== undefined) return chosen;
   let next = 0n;
