@@ -183,7 +183,7 @@ export class Sequencer {
     // The order book: resting orders in arrival order.
     const open = this.store.openOrders();
     for (const o of open) this.resting.set(o.id, o);
-    this.engine.restore(open.map((o) => engineOrder(o)));
+    this.engine.restore(open.map((o) => engineOrder(o)), this.store.nextOrderSeq());
     if (open.length > 0) this.log(`restored ${open.length} resting order(s)`);
 
     this.running = true;
@@ -320,14 +320,20 @@ export class Sequencer {
   }
 
   /** Adds to the open batch, sealing it and opening the next when it is full. */
+  /**
+   * A full batch is sealed at once, when its last slot is taken, so that a later request that turns
+   * out to be refused never causes a seal (a refused request changes nothing).
+   */
   private addOp(entry: StoredOp): { ok: true; batch: bigint } | { ok: false; reason: string; detail: string } {
     this.ensureOpen();
     let result = this.lane.add(entry);
     if (!result.ok && result.reason === "BatchFull") {
+      // Only when the last free slots are kept for maintenance: seal and carry on in the next batch.
       this.seal("size");
       this.ensureOpen();
       result = this.lane.add(entry);
     }
+    if (result.ok && this.lane.open !== undefined && this.lane.open.builder.remaining === 0) this.seal("size");
     return result;
   }
 
@@ -495,13 +501,14 @@ export class Sequencer {
     const type = req.type;
     const tif: TimeInForce = type === "market" ? "IOC" : req.tif;
 
-    return this.store.transaction(() => {
+    const outcome = this.store.transaction((): OrderAck | ApiError => {
       // A new id in a slot supersedes the order resting there: that one can never fill again.
       for (const other of this.engine.ordersOf(order.accountIndex)) {
         const rec = this.resting.get(other.id);
         if (rec !== undefined && state.slots.slotIndex(rec.order.orderId) === state.slots.slotIndex(order.orderId)) this.closeResting(other.id, "cancelled", `superseded by order ${id} in the same slot`);
       }
-      const seq = this.store.nextOrderSeq();
+      // Refused orders use up engine sequence numbers without a row: take the larger of the two.
+      const seq = Math.max(this.store.nextOrderSeq(), this.engine.sequence);
       const signed: SignedOrder = { order, sig };
       const fills: FillRecord[] = [];
       let fillSeq = this.store.nextFillSeq();
@@ -537,12 +544,12 @@ export class Sequencer {
         check,
         { now: timestamp },
       );
-      if (result.rejected !== undefined) throw new ApiError(result.rejected.includes("post") ? 409 : 400, "OrderRejected", result.rejected);
+      if (result.rejected !== undefined) return new ApiError(result.rejected.includes("post") ? 409 : 400, "OrderRejected", result.rejected);
       const takerCancel = result.cancelled.find((c) => c.role === "taker");
       const refusal = checkRefusals.get(takerCancel?.reason ?? "");
       if (fills.length === 0 && !result.resting && result.cancelled.every((c) => c.role === "taker") && refusal !== undefined) {
         // Refused at its first fill (margin, most often) and nothing else moved: a 4xx, nothing stored.
-        throw new ApiError(statusOfReason(refusal), refusal, takerCancel!.reason);
+        return new ApiError(statusOfReason(refusal), refusal, takerCancel!.reason);
       }
       const status: OrderRecord["status"] = result.resting ? "open" : result.remaining === 0n ? "filled" : "cancelled";
       const reason = takerCancel?.reason ?? (result.remaining > 0n && !result.resting ? "not filled at once (IOC)" : undefined);
@@ -564,6 +571,9 @@ export class Sequencer {
       this.emit({ type: "order", id, status, filled: result.filled, ...(reason === undefined ? {} : { reason }) });
       return { id, status, filled: result.filled, remaining: result.remaining, resting: result.resting, fills, ...(reason === undefined ? {} : { reason }) };
     });
+    // A refusal is thrown after the commit: whatever the lane did meanwhile (a seal) stays recorded.
+    if (outcome instanceof ApiError) throw outcome;
+    return outcome;
   }
 
   /** The owner cancels a resting order (signed TAG_CANCEL_ORDER message). */
@@ -617,11 +627,9 @@ export class Sequencer {
   submitWithdrawal(req: WithdrawalRequestBody): { batch: bigint } {
     this.requireReady();
     const op: WithdrawalOp = { kind: "withdrawal", index: req.accountIndex, amount: req.amount, l1Address: req.l1Address, nonce: req.nonce, sig: req.sig };
-    return this.store.transaction(() => {
-      const result = this.addOp({ op, origin: "withdrawal" });
-      if (!result.ok) throw new ApiError(statusOfReason(result.reason), result.reason, result.detail);
-      return { batch: result.batch };
-    });
+    const result = this.store.transaction(() => this.addOp({ op, origin: "withdrawal" }));
+    if (!result.ok) throw new ApiError(statusOfReason(result.reason), result.reason, result.detail);
+    return { batch: result.batch };
   }
 
   // ---------------------------------------------------------------- views
