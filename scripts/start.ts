@@ -1,28 +1,42 @@
 /**
- * `npm start`: the margin rollup end to end on a local chain. Builds (or reuses) the `margin_demo`
- * circuit, MarginBatch(5, 2, 4, 2), and its development keys; starts Hardhat's in-process chain and
- * deploys MockUSDC, two PriceFeeds, the Poseidon contracts, the exported verifier and MarginRollup;
- * then simulated traders deposit USDC on L1, a market maker and leveraged takers trade, a price
- * crash forces liquidations (one by a signing liquidator, one into the backstop), and withdrawals
- * are paid out on L1. Every batch goes through the sequencer's pipeline (sequencer/pipeline/): the
- * mirror builds it, the contract's public-input view is checked, the circuit proves it, and the
- * contract verifies the proof; contract, TypeScript and circuit roots agree after each.
+ * `npm start`: the sequencer service end to end on a local chain.
+ *
+ * Builds (or reuses) the `margin_demo` circuit, MarginBatch(5, 2, 4, 2), and its development keys;
+ * starts Hardhat's in-process chain and deploys MockUSDC, two PriceFeeds, the Poseidon contracts,
+ * the batch verifier and MarginRollup; starts the sequencer (SQLite store, matching engine, risk
+ * engine, prover process, L1 publisher) with its HTTP API on 127.0.0.1. Then simulated traders use
+ * it as anyone would -- L1 deposits, signed orders through the typed API client (a market maker's
+ * post-only quotes, leveraged market orders), a signed withdrawal -- while a price feeder plays a
+ * path with a crash. The risk engine finds the accounts the crash breaks and the next batch
+ * liquidates them. Every batch is proved and verified by the contract.
+ *
+ *   npm start                      # the demo, then a summary
+ *   npm start -- --keep-running    # and leave the API up for other clients (Ctrl-C stops)
+ *   npm start -- --port 8080       # API port (default 8080; a free one if that is taken)
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 import hre, { network } from "hardhat";
 import type { Contract } from "ethers";
 import { MARGIN_DEMO_INSTANCE, MARGIN_DEMO_SHAPE } from "../circuits/instances.js";
 import { ensureBuilt } from "../prover/build.js";
 import { shutdownProver } from "../prover/prove.js";
 import { deploySystem, type ContractArtifact } from "../sequencer/chain/deploy.js";
-import { accountsPastBounds, type Op } from "../sequencer/core/batch/index.js";
 import { Side } from "../sequencer/core/constants.js";
-import { maintenanceHealth } from "../sequencer/core/margin.js";
-import { marketContexts } from "../sequencer/core/market.js";
+import { accountValue, maintenanceHealth } from "../sequencer/core/margin.js";
 import { CoreState } from "../sequencer/core/state.js";
 import { getEddsa } from "../sequencer/crypto/babyjub.js";
 import { getPoseidon } from "../sequencer/crypto/poseidon.js";
-import { BatchPipeline, type BatchReport, type BatchRequest } from "../sequencer/pipeline/index.js";
-import { describeOp, Desk, makeTraders, MARKETS, usd, USDC, type Trader } from "./demo/cast.js";
+import { SolventClient, SolventApiError } from "../sequencer/service/client.js";
+import { ApiServer } from "../sequencer/service/http/server.js";
+import { contextMarkets } from "../sequencer/service/lane.js";
+import { Sequencer, type SequencerEvent } from "../sequencer/service/sequencer.js";
+import type { BatchRecord } from "../sequencer/service/types.js";
+import { makeTraders, MARKETS, usd, USDC, type Trader } from "./demo/cast.js";
+
+const { values: args } = parseArgs({ options: { "keep-running": { type: "boolean", default: false }, port: { type: "string", default: "8080" } } });
 
 const started = performance.now();
 const fmt = (n: number | bigint): string => n.toLocaleString("en-US");
@@ -32,7 +46,6 @@ const short = (x: bigint): string => {
   return `0x${hex.slice(0, 6)}…${hex.slice(-4)}`;
 };
 
-/** Prints one step, prefixed with the time since start. */
 function say(line: string): void {
   const at = ((performance.now() - started) / 1000).toFixed(2).padStart(6);
   console.log(`[${at}s] ${line}`);
@@ -42,10 +55,8 @@ const SHAPE = MARGIN_DEMO_SHAPE;
 const MAX_PRICE_AGE = 3_600n;
 
 async function main(): Promise<void> {
-  const accounts = 2 ** SHAPE.depth;
-  say(`Solvent: MarginBatch(D=${SHAPE.depth}, M=${SHAPE.markets}, T=${SHAPE.opsPerBatch}, K=${SHAPE.slotDepth}), ${accounts} accounts, ${SHAPE.opsPerBatch} operations per batch`);
-
-  say("circuit and development keys: building unless cached (the first run adds about 70 s here)");
+  say(`Solvent: MarginBatch(D=${SHAPE.depth}, M=${SHAPE.markets}, T=${SHAPE.opsPerBatch}, K=${SHAPE.slotDepth}), ${2 ** SHAPE.depth} accounts, ${SHAPE.opsPerBatch} operations per batch`);
+  say("circuit and development keys: building unless cached (the first run adds about 100 s here)");
   let t0 = performance.now();
   const built = await ensureBuilt([MARGIN_DEMO_INSTANCE], { log: (line) => say(`  setup: ${line}`) });
   const circuit = built.entries[0]!;
@@ -57,70 +68,95 @@ async function main(): Promise<void> {
   // The chain and the system on it.
   t0 = performance.now();
   const [poseidon, eddsa] = await Promise.all([getPoseidon(), getEddsa()]);
-  let state = CoreState.genesis({ poseidon, depth: SHAPE.depth, markets: SHAPE.markets, slotDepth: SHAPE.slotDepth });
+  const genesis = CoreState.genesis({ poseidon, depth: SHAPE.depth, markets: SHAPE.markets, slotDepth: SHAPE.slotDepth });
   const { ethers } = await network.create();
   const signers = await ethers.getSigners();
   const source = (name: string) => hre.artifacts.readArtifact(name) as Promise<ContractArtifact>;
-  const system = await deploySystem(signers[0]!, source, {
-    markets: MARKETS.map((m) => m.params),
-    genesisRoot: state.root,
-    maxPriceAge: MAX_PRICE_AGE,
-    verifier: circuit.contract,
-  });
-  const client = system.client;
+  const system = await deploySystem(signers[0]!, source, { markets: MARKETS.map((m) => m.params), genesisRoot: genesis.root, maxPriceAge: MAX_PRICE_AGE, verifier: circuit.contract });
+  const chain = system.client;
   say(`deployed MockUSDC, 2 PriceFeeds, Poseidon, ${circuit.contract} and MarginRollup on Hardhat's in-process chain (${secs(performance.now() - t0)})`);
 
+  // The sequencer and its API.
+  const dir = await mkdtemp(join(tmpdir(), "solvent-demo-"));
+  const seq = new Sequencer({
+    client: chain,
+    circuit: { wasm: circuit.paths.wasm, zkey: circuit.paths.zkey, constraints: circuit.constraints },
+    shape: SHAPE,
+    poseidon,
+    eddsa,
+    dbPath: join(dir, "sequencer.db"),
+    deployment: `demo:${await system.rollup.getAddress()}`,
+    policy: { maxAgeMs: 1_500, pollMs: 200 },
+    log: (line) => say(`  sequencer: ${line}`),
+  });
   const traders = await makeTraders(eddsa, signers.slice(1), [
     ["operator", "backstop account 0"],
     ["maker", "market maker"],
     ["alice", "8x long ETH"],
-    ["bob", "5x long BTC"],
-    ["carol", "2x short ETH"],
-    ["dave", "liquidator"],
+    ["bob", "6x long BTC"],
+    ["carol", "short ETH"],
+    ["dave", "spectator"],
   ]);
   const [operator, maker, alice, bob, carol, dave] = traders as [Trader, Trader, Trader, Trader, Trader, Trader];
   const nameOf = (index: bigint) => traders.find((t) => t.index === index)?.name ?? `#${index}`;
-  const desk = new Desk(poseidon, () => BigInt(Math.floor(Date.now() / 1000)) + 86_400n);
-  const pipeline = new BatchPipeline({
-    client,
-    poseidon,
-    eddsa,
-    circuit: { wasm: circuit.paths.wasm, zkey: circuit.paths.zkey, constraints: circuit.constraints },
-    shape: SHAPE,
-  });
 
+  // What the proofs guarantee, checked again by the mirror at every verified batch.
+  const verified: BatchRecord[] = [];
+  let accountBatches = 0;
+  let liquidated: bigint[] = [];
+  seq.events.on("event", (e: SequencerEvent) => {
+    if (e.type === "risk") liquidated = [...liquidated, ...e.liquidations];
+    if (e.type !== "batch" || e.status !== "verified") return;
+    const record = seq.store.batch(e.number)!;
+    verified.push(record);
+    const state = seq.verifiedState;
+    const markets = contextMarkets(record.context, state);
+    for (const [index, account] of state.entries()) {
+      if (maintenanceHealth(account, markets) < 0n) throw new Error(`account ${index} is below maintenance margin after batch ${e.number}`);
+      accountBatches += 1;
+    }
+  });
+  await seq.start();
+  let server = new ApiServer(seq, { port: Number(args.port) });
+  const url = await server.listen().catch(async () => {
+    server = new ApiServer(seq, { port: 0 });
+    return server.listen();
+  });
+  const api = new SolventClient(url, poseidon);
+  say(`sequencer up: API on ${url} (docs/API.md), SQLite store in ${dir}`);
+
+  const ids = new Map<string, bigint>();
+  const expiry = BigInt(Math.floor(Date.now() / 1000)) + 86_400n;
+  const order = async (t: Trader, market: number, side: Side, size: bigint, limitPrice: bigint, how: { type?: "limit" | "market"; timeInForce?: "GTC" | "IOC" | "POST_ONLY" } = {}) => {
+    const id = (ids.get(t.name) ?? 0n) + 1n;
+    ids.set(t.name, id);
+    const what = `${t.name} ${side === Side.Buy ? "buys" : "sells"} ${fmt(size)} ${MARKETS[market]!.name} lots ${how.type === "market" ? "at market" : `@ ${usd(limitPrice)}`}${how.timeInForce === "POST_ONLY" ? " (post-only)" : ""}`;
+    try {
+      const ack = await api.submitOrder(t.key, { accountIndex: t.index, market: BigInt(market), side, size, limitPrice, expiry, orderId: id }, how);
+      const fills = ack.fills.map((f) => `${fmt(f.size)} @ ${usd(f.price)} from ${nameOf(f.makerAccount)}`);
+      say(`API: ${what}: ${ack.status}${fills.length > 0 ? `, filled ${fills.join(", ")} (batch ${ack.fills[0]!.batch})` : ""}`);
+      return ack;
+    } catch (err) {
+      if (!(err instanceof SolventApiError)) throw err;
+      say(`API: ${what}: refused, ${err.status} ${err.code} (${err.message.split(": ").slice(1).join(": ")})`);
+      return undefined;
+    }
+  };
   const setPrices = async (prices: readonly bigint[], why: string): Promise<void> => {
-    for (const [m, p] of prices.entries()) await client.pushPrice(m, p);
+    for (const [m, p] of prices.entries()) await chain.pushPrice(m, p);
     say(`oracle: ${prices.map((p, m) => `${MARKETS[m]!.name} ${usd(p)}`).join(", ")} USDC per lot (${why})`);
   };
-
-  const reports: BatchReport[] = [];
-  let accountBatchesChecked = 0;
-  const batch = async (title: string, request: BatchRequest = {}): Promise<BatchReport> => {
-    const t = performance.now();
-    const r = await pipeline.run(state, request, {
-      assembled: (b) => {
-        const ops = b.included.map(({ op }) => describeOp(op, nameOf));
-        const rejected = b.rejected.map((x) => `refused: ${describeOp(x.op, nameOf)} (${x.reason})`);
-        say(`batch ${b.view.batchNumber} (${title}): ${[...ops, ...rejected].join("; ")}`);
-      },
-      proved: (b) => say(`  proved: witness ${secs(b.proof.witnessMs)}, prove ${secs(b.proof.proveMs)} (${fmt(circuit.constraints)} constraints)`),
-      submitted: (_, receipt) => say(`  MarginRollup verified the proof and moved its root: gas ${fmt(receipt.gasUsed)}`),
-    });
-    for (const c of r.claims) say(`  claimed on L1: ${usd(c.amount)} USDC to ${nameOf(traders.find((x) => x.address === c.account)?.index ?? -1n)} (${c.error ?? `gas ${fmt(c.gasUsed ?? 0n)}`})`);
-    state = r.state;
-    for (const t of traders) {
-      const a = state.account(t.index);
-      if (!a.isEmpty && (a.pkX !== t.key.pub.x || a.pkY !== t.key.pub.y)) throw new Error(`account ${t.index} is not ${t.name}'s`);
+  const settle = async (): Promise<void> => {
+    // Everything cut so far proven and verified on chain.
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 300));
+      const h = await api.health();
+      if (h.status === "degraded") throw new Error(`sequencer: ${h.error}`);
+      if (h.sealed.length === 0 && (h.open === undefined || h.open.ops === 0)) return;
     }
-    accountBatchesChecked += everyAccountHealthy(state, r);
-    say(`  roots agree: contract == TypeScript == circuit == ${short(r.root)}; insurance ${usd(r.insurance)} USDC, fees ${usd(r.fees)} USDC (${secs(performance.now() - t)})`);
-    reports.push(r);
-    return r;
   };
 
-  // L1: the traders get mock USDC and deposit it into the rollup's queue.
-  t0 = performance.now();
+  // L1: the traders get mock USDC and deposit it; the chain listener credits them in queue order.
   const funding: Array<[Trader, bigint]> = [
     [operator, 5_000n],
     [maker, 20_000n],
@@ -131,86 +167,101 @@ async function main(): Promise<void> {
   ];
   for (const [t, amount] of funding) {
     await (await (system.token as Contract).getFunction("mint")(t.address, amount * USDC)).wait();
-    const queued = await client.connect(t.wallet).deposit(t.key.pub, amount * USDC);
-    t.index = queued.position - 1n; // the pipeline gives new keys the lowest empty index, in queue order
+    await (await (system.token.connect(t.wallet) as Contract).getFunction("approve")(await system.rollup.getAddress(), amount * USDC)).wait();
+    const queued = await chain.connect(t.wallet).deposit(t.key.pub, amount * USDC);
+    t.index = queued.position - 1n; // new keys get the lowest empty index, in queue order
   }
-  say(`L1: ${funding.length} traders deposited ${funding.map(([t, a]) => `${t.name} ${fmt(a)}`).join(", ")} USDC into the queue (${secs(performance.now() - t0)})`);
+  say(`L1: ${funding.length} traders deposited ${funding.map(([t, a]) => `${t.name} ${fmt(a)}`).join(", ")} USDC into the rollup's queue`);
   await setPrices([3_000_000n, 6_000_000n], "ETH 3,000, BTC 60,000");
+  await settle();
+  say(`deposits credited: ${(await api.health()).accounts} accounts, every one proven on chain`);
 
-  await batch("deposits");
-
-  const ethAsk = desk.order(maker, 0, Side.Sell, 5_000n, 3_000_000n);
-  const btcAsk = desk.order(maker, 1, Side.Sell, 2_000n, 6_000_000n);
-  await batch("deposits, leveraged longs", {
-    ops: [desk.trade(desk.order(alice, 0, Side.Buy, 1_300n, 3_000_000n), ethAsk, 1_300n), desk.trade(desk.order(bob, 1, Side.Buy, 420n, 6_000_000n), btcAsk, 420n)],
-  });
+  // The market maker quotes; leveraged takers lift the offers with market orders.
+  await order(maker, 0, Side.Sell, 3_000n, 3_000_000n, { timeInForce: "POST_ONLY" });
+  await order(maker, 1, Side.Sell, 2_000n, 6_000_000n, { timeInForce: "POST_ONLY" });
+  const book = await api.book(0, 3);
+  say(`book ETH-PERP: asks ${book.asks.map(([p, s]) => `${fmt(s)} @ ${usd(p)}`).join(", ")}`);
+  await order(alice, 0, Side.Buy, 1_300n, 3_050_000n, { type: "market" });
+  await order(bob, 1, Side.Buy, 420n, 6_100_000n, { type: "market" });
+  await settle();
 
   await setPrices([3_030_000n, 6_060_000n], "+1%");
-  const ethBid = desk.order(maker, 0, Side.Buy, 2_000n, 3_030_000n);
-  await batch("a short, a withdrawal, funding: longs pay", {
-    funding: [900n, 1_800n],
-    ops: [
-      desk.trade(desk.order(carol, 0, Side.Sell, 600n, 3_030_000n), ethBid, 600n),
-      desk.withdrawal(state, maker, 2_000n * USDC),
-      // Alice wants to double up: 3,030 USDC more notional needs 303 of initial margin she lacks.
-      desk.trade(desk.order(alice, 0, Side.Buy, 1_000n, 3_030_000n), desk.order(maker, 0, Side.Sell, 1_000n, 3_030_000n), 1_000n),
-    ],
-  });
+  const pulled = await api.cancelOrder(maker.key, maker.index, 1n);
+  say(`API: maker cancels the rest of its ETH offer (${fmt(pulled.remaining)} lots) and bids instead`);
+  await order(maker, 0, Side.Buy, 2_000n, 3_030_000n, { timeInForce: "POST_ONLY" });
+  await order(carol, 0, Side.Sell, 600n, 3_000_000n, { type: "market" });
+  await order(maker, 0, Side.Sell, 2_000n, 3_040_000n, { timeInForce: "POST_ONLY" });
+  // Alice wants to double up: 3,040 USDC more notional needs initial margin she lacks.
+  await order(alice, 0, Side.Buy, 1_000n, 3_050_000n, { type: "market" });
+  const makerNonce = (await api.account(maker.key, maker.index)).nonce;
+  const w = await api.withdraw(maker.key, { accountIndex: maker.index, amount: 2_000n * USDC, l1Address: maker.address, nonce: makerNonce });
+  say(`API: maker withdraws 2,000.00 USDC to ${maker.address} (batch ${w.batch})`);
+  await settle();
+  await claim(maker);
 
   const crash = [2_700_000n, 5_200_000n];
+  const aliceView = await api.account(alice.key, alice.index);
+  const liq = aliceView.positions[0]!.liquidation;
+  say(`alice's own view (signed read): equity ${usd(aliceView.value)} USDC, ETH ${fmt(aliceView.positions[0]!.size)} lots long, liquidated ${liq?.direction} ${usd(liq?.price ?? 0n)}, her leaf and Merkle witness at batch ${aliceView.proven.batch}`);
   await setPrices(crash, "crash: ETH -11%, BTC -14%");
-  const params = MARKETS.map((m) => m.params);
-  const past = accountsPastBounds(state, params, crash, state.ledger.funding);
-  say(`  accounts past their certificate bounds at these prices: ${past.map(nameOf).join(", ")}; the next proof cannot exist unless the batch deals with them`);
-  await batch("liquidations", { ops: [desk.liquidation(state, dave, bob)] });
+  await settle();
+  say(`liquidated: ${liquidated.map(nameOf).join(", ")} (into the backstop, account 0); insurance fund ${usd((await api.health()).insurance)} USDC`);
 
   await setPrices([2_750_000n, 5_250_000n], "rebound");
-  const ethAsk2 = desk.order(maker, 0, Side.Sell, 1_000n, 2_750_000n);
-  await batch("carol takes profit and withdraws", {
-    funding: [1_200n, 1_800n],
-    ops: [desk.trade(desk.order(carol, 0, Side.Buy, 600n, 2_750_000n), ethAsk2, 600n), desk.withdrawal(state, carol, 1_100n * USDC)],
-  });
+  const bid = await api.cancelOrder(maker.key, maker.index, 3n);
+  say(`API: maker pulls its ETH bid (${fmt(bid.remaining)} lots left) and offers at the new price`);
+  await order(maker, 0, Side.Sell, 1_000n, 2_750_000n, { timeInForce: "POST_ONLY" });
+  await order(carol, 0, Side.Buy, 600n, 2_800_000n, { type: "market" });
+  const carolNonce = (await api.account(carol.key, carol.index)).nonce;
+  const cw = await api.withdraw(carol.key, { accountIndex: carol.index, amount: 1_100n * USDC, l1Address: carol.address, nonce: carolNonce });
+  say(`API: carol takes profit and withdraws 1,100.00 USDC (batch ${cw.batch})`);
+  await settle();
+  await claim(carol);
 
-  summary(reports, traders, state, accountBatchesChecked);
-}
+  await summary(api, seq, verified, accountBatches, nameOf, traders);
 
-/** The mirror's own check of what each proof's root check guarantees: every account at or above
- * maintenance margin at the batch's prices. Returns the number of accounts checked. */
-function everyAccountHealthy(state: CoreState, r: BatchReport): number {
-  const markets = marketContexts(
-    MARKETS.map((m) => m.params),
-    r.prices.map((price, m) => ({ price, fundingOld: state.ledger.funding[m]!, funding: state.ledger.funding[m]! })),
-  );
-  let n = 0;
-  for (const [index, account] of state.entries()) {
-    if (maintenanceHealth(account, markets) < 0n) throw new Error(`account ${index} is below maintenance margin after batch ${r.batchNumber}`);
-    n += 1;
+  if (args["keep-running"]) {
+    say(`--keep-running: the API stays up on ${url} (Ctrl-C stops)`);
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   }
-  return n;
+  await server.close();
+  await seq.stop();
+  await rm(dir, { recursive: true, force: true });
+
+  async function claim(t: Trader): Promise<void> {
+    const amount = await chain.claimable(t.address);
+    if (amount === 0n) return;
+    const receipt = await chain.claim(t.address);
+    say(`L1: ${usd(amount)} USDC paid out to ${t.name} (claim, gas ${fmt(receipt.gasUsed)})`);
+  }
 }
 
-function summary(reports: readonly BatchReport[], traders: readonly Trader[], state: CoreState, checked: number): void {
-  const total = (k: keyof BatchReport["ops"]) => reports.reduce((n, r) => n + r.ops[k], 0);
+async function summary(api: SolventClient, seq: Sequencer, verified: readonly BatchRecord[], accountBatches: number, nameOf: (i: bigint) => string, traders: readonly Trader[]): Promise<void> {
+  const h = await api.health();
+  const rows = verified.map((b) => seq.store.batch(b.number)!);
+  const sum = (f: (b: BatchRecord) => number) => rows.reduce((s, b) => s + f(b), 0);
   console.log("");
   console.log("summary");
-  for (const r of reports) {
-    const kinds = ["deposit", "trade", "withdrawal", "liquidation", "recertify"] as const;
-    const ops = kinds.filter((k) => r.ops[k] > 0).map((k) => `${r.ops[k]} ${k}${r.ops[k] > 1 ? "s" : ""}`);
-    if (r.rejected.length > 0) ops.push(`${r.rejected.length} refused`);
-    console.log(`  batch ${r.batchNumber}: ${ops.join(", ").padEnd(36)} witness ${secs(r.witnessMs)}  prove ${secs(r.proveMs)}  gas ${fmt(r.gasUsed)}`);
+  for (const b of rows) {
+    const d = b.detail;
+    const kinds = ([["deposit", d.deposits], ["trade", d.trades], ["withdrawal", d.withdrawals], ["liquidation", d.liquidations]] as const).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}${n > 1 ? "s" : ""}`);
+    console.log(`  batch ${b.number}: ${(kinds.join(", ") || "maintenance").padEnd(36)} witness ${secs(d.witnessMs ?? 0)}  prove ${secs(d.proveMs ?? 0)}  gas ${fmt(d.gasUsed ?? 0n)}`);
   }
-  const avg = (f: (r: BatchReport) => number) => reports.reduce((s, r) => s + f(r), 0) / reports.length;
+  const avg = (f: (b: BatchRecord) => number) => sum(f) / Math.max(1, rows.length);
   console.log(
-    `  ${reports.length} batches verified on chain: ${total("deposit")} deposits, ${total("trade")} trades, ${total("withdrawal")} withdrawals paid on L1, ` +
-      `${total("liquidation")} liquidations; per batch: prove ${secs(avg((r) => r.proveMs))}, gas ${fmt(Math.round(avg((r) => Number(r.gasUsed))))} on average`,
+    `  ${rows.length} batches verified on chain: ${sum((b) => b.detail.deposits)} deposits, ${sum((b) => b.detail.trades)} trades, ${sum((b) => b.detail.withdrawals)} withdrawals, ` +
+      `${sum((b) => b.detail.liquidations)} liquidations; per batch: prove ${secs(avg((b) => b.detail.proveMs ?? 0))}, gas ${fmt(Math.round(avg((b) => Number(b.detail.gasUsed ?? 0n))))} on average`,
   );
-  const last = reports[reports.length - 1]!;
-  console.log(`  insurance fund ${usd(last.insurance)} USDC, fee pool ${usd(last.fees)} USDC, final root ${short(last.root)}`);
-  console.log(`  accounts: ${traders.map((t) => `${t.name} ${usd(state.account(t.index).collateral)}`).join(", ")} USDC collateral`);
+  console.log(`  insurance fund ${usd(h.insurance)} USDC, fee pool ${usd(h.fees)} USDC, final root ${short(h.verified.root)} (chain and sequencer agree: ${String(h.rootsAgree)})`);
+  const state = seq.verifiedState;
+  const last = rows[rows.length - 1]!;
+  const markets = contextMarkets(last.context, state);
+  console.log(`  equity at the last batch's prices: ${traders.map((t) => `${t.name} ${usd(accountValue(state.account(t.index), markets))}`).join(", ")} USDC`);
+  void nameOf;
   const claim =
-    `every account was above maintenance margin or liquidated at every batch: each of the ${reports.length} proofs includes the circuit's ` +
+    `every account was above maintenance margin or liquidated at every batch: each of the ${rows.length} proofs includes the circuit's ` +
     `global root check (YL >= the tree's highest long floor, YS <= its lowest short ceiling: all ${2 ** SHAPE.depth} accounts at once), ` +
-    `and MarginRollup verified every one; the TypeScript mirror agrees (${checked} account-batches checked)`;
+    `and MarginRollup verified every one; the TypeScript mirror agrees (${accountBatches} account-batches checked)`;
   for (const line of wrap(claim, 98)) console.log(`  ${line}`);
   console.log(`  ${secs(performance.now() - started)} total`);
 }
@@ -231,7 +282,7 @@ let exitCode = 0;
 try {
   await main();
 } catch (err) {
-  console.error(`error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+  console.error(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   exitCode = 1;
 } finally {
   await shutdownProver();

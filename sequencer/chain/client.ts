@@ -198,7 +198,7 @@ export class MarginRollupClient {
 
   // ---- plumbing ----
 
-  private feed(market: number): Contract {
+  feed(market: number): Contract {
     const feed = this.contracts.feeds[market];
     if (feed === undefined) throw new RangeError(`no feed for market ${market}`);
     return feed;

@@ -41,7 +41,7 @@ export class ChainWatch {
       c.batchCount(),
       c.stateRoot(),
       c.paramsHash(),
-      ...Array.from({ length: markets }, (_, m) => c.latestPriceRound(m)),
+      ...Array.from({ length: markets }, (_, m) => this.latestRound(m)),
     ]);
     if (this.params?.hash !== hash) {
       const params = await Promise.all(Array.from({ length: markets }, (_, m) => c.marketParams(m)));
@@ -60,6 +60,18 @@ export class ChainWatch {
     };
     this.latest = snapshot;
     return snapshot;
+  }
+
+  /** The feed's latest round; roundId 0 (price 0) while the feed has none yet. */
+  private async latestRound(market: number): Promise<PriceRound> {
+    const latest = BigInt(await this.client.feed(market).getFunction("latestRound")());
+    if (latest === 0n) return { roundId: 0n, answer: 0n, updatedAt: 0n };
+    return this.client.priceRound(market, latest);
+  }
+
+  /** Every market has a price: batches can be opened. */
+  get priced(): boolean {
+    return this.latest !== undefined && this.latest.rounds.every((r) => r.roundId > 0n);
   }
 
   /** Queue entries after position `after` through `through`, from the Deposited events. */

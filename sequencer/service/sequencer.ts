@@ -210,6 +210,7 @@ export class Sequencer {
     this.polling = true;
     try {
       const chain = await this.watch.poll();
+      if (!this.watch.priced) return; // nothing can be batched before every market has a price
       const roundsMoved = chain.rounds.some((r, m) => r.roundId !== this.lastRounds[m]);
       if (roundsMoved) this.onNewRounds(chain);
       const next = this.lane.head.ledger.depositCount;
@@ -312,7 +313,7 @@ export class Sequencer {
   private ensureOpen(): LaneBatch {
     if (this.lane.open !== undefined) return this.lane.open;
     const chain = this.watch.latest;
-    if (chain === undefined) throw new ApiError(503, "NotReady", "the sequencer has not read the chain yet");
+    if (chain === undefined || !this.watch.priced) throw new ApiError(503, "NoPrice", "not every market has an oracle price yet");
     const { batch, refused } = this.lane.openBatch(this.contextFrom(chain));
     for (const r of refused) this.log(`maintenance of account ${touchedAccounts(r.op.op)[0]} refused: ${r.reason}`);
     this.emit({ type: "batch", number: batch.number, status: "open", detail: batch.detail });
@@ -549,7 +550,7 @@ export class Sequencer {
       const refusal = checkRefusals.get(takerCancel?.reason ?? "");
       if (fills.length === 0 && !result.resting && result.cancelled.every((c) => c.role === "taker") && refusal !== undefined) {
         // Refused at its first fill (margin, most often) and nothing else moved: a 4xx, nothing stored.
-        return new ApiError(statusOfReason(refusal), refusal, takerCancel!.reason);
+        return new ApiError(statusOfReason(refusal), refusal, takerCancel!.reason.slice(refusal.length + 2));
       }
       const status: OrderRecord["status"] = result.resting ? "open" : result.remaining === 0n ? "filled" : "cancelled";
       const reason = takerCancel?.reason ?? (result.remaining > 0n && !result.resting ? "not filled at once (IOC)" : undefined);
