@@ -197,6 +197,8 @@ function sectionBody(name: SectionName, s: Obj): string[] {
             ["signature verifications/s (every key new)", n0(get(s, "crypto", "eddsaVerifyColdPerSec"))],
             ["Poseidon(2) hashes/s", n0(get(s, "crypto", "poseidon2PerSec"))],
             ["Poseidon(5) hashes/s", n0(get(s, "crypto", "poseidon5PerSec"))],
+            ["orders/s through the HTTP API, resting (ack after SQLite commit)", skippedReason(get(s, "api")) ?? n0(get(s, "api", "restingOrdersPerSec"))],
+            ["orders/s through the HTTP API, each filling one resting order", skippedReason(get(s, "api")) ?? n0(get(s, "api", "crossingOrdersPerSec"))],
           ],
         ),
       );

@@ -2,14 +2,15 @@
  * Sequencer throughput and latency: orders matched per second (bench/matching.ts' flow, without
  * signatures, and the same flow with each order's signature checked first), signature
  * verifications and Poseidon hashes per second (bench/crypto.ts), and oracle-to-liquidation latency
- * over 10k and 100k accounts (bench/lib/liquidation.ts).
+ * over 10k and 100k accounts (bench/lib/liquidation.ts), and orders per second through the whole
+ * service, HTTP API to SQLite commit (bench/lib/apiThroughput.ts).
  */
 import { createHash } from "node:crypto";
 import { Side } from "../../sequencer/core/constants.js";
 import { orderHash, signOrder, type SignedOrder } from "../../sequencer/core/order.js";
 import { getEddsa, type PublicKey } from "../../sequencer/crypto/babyjub.js";
 import { getPoseidon } from "../../sequencer/crypto/poseidon.js";
-import { median, sig, skipped, type Section, type SectionResult } from "../lib/common.js";
+import { median, runTsChild, sig, skipped, type Section, type SectionResult } from "../lib/common.js";
 import { cryptoResult, loadEngine, loadMatching } from "../lib/external.js";
 import { liquidationLatency } from "../lib/liquidation.js";
 
@@ -82,6 +83,14 @@ export const sequencerSection: Section = {
           note: "one core, in-process; EdDSA over 16 keys signing round-robin (cold: every key new)",
         }
       : skipped(`crypto benchmark unavailable: ${c.reason}`);
+
+    log("sequencer: orders per second through the HTTP API (bench/lib/apiThroughput.ts)");
+    try {
+      const out0 = await runTsChild("bench/lib/apiThroughput.ts", ["--orders", String(config.quick ? 150 : 600), "--concurrency", "8"]);
+      out.api = JSON.parse(out0.trim().split("\n").pop()!) as SectionResult;
+    } catch (err) {
+      out.api = skipped(`API throughput run failed: ${(err as Error).message.split("\n")[0]}`);
+    }
 
     const latency: SectionResult[] = [];
     for (const n of config.latencyAccounts) {
