@@ -16,7 +16,10 @@ commands:
       Without --ptau: a fast local ceremony whose toxic waste is known (INSECURE, development only).
       With --ptau: snarkjs' standard path from a prepared powers-of-tau file (production).
   constraints [--depth D] [--markets M] [--ops T] [--slots K] [--json]
-      Constraint counts of the margin batch circuit: per tree level, per operation, per batch.`;
+      Constraint counts of the margin batch circuit: per tree level, per operation, per batch.
+  serve --deployment <file> [--rpc URL] [--db FILE] [--instance NAME] [--port P] ...
+      The sequencer service against a deployed rollup (sequencer/service/main.ts lists every option;
+      docs/API.md is its HTTP API).`;
 
 class UsageError extends Error {}
 
@@ -72,6 +75,11 @@ async function main(): Promise<number> {
     case "constraints":
       await cmdConstraints(rest);
       return 0;
+    case "serve":
+      // The service reads its own options from process.argv and runs until stopped.
+      process.argv = [process.argv[0]!, "serve", ...rest];
+      await import("../sequencer/service/main.js");
+      return new Promise<number>(() => {});
     case undefined:
     case "help":
     case "--help":

@@ -151,6 +151,24 @@ describe("sequencer service, end to end", () => {
     expect(alice.proven.root).toBe(after.root);
   });
 
+  it("rebuilds and proves again a batch the chain refuses, and never skips it", async () => {
+    // The owner changes a market's fee while a batch is being proved: the contract now builds the
+    // public inputs with the new parameter hash, so the proof in hand is refused (InvalidProof).
+    const e = expiry();
+    const ack = await api.submitOrder(kit.keys[CAROL]!, { accountIndex: BigInt(CAROL), market: 0n, side: Side.Buy, size: 50n, limitPrice: P0, expiry: e, orderId: 2n }, { type: "market" });
+    expect(ack.fills).toHaveLength(1);
+    const number = ack.fills[0]!.batch;
+    await waitFor(async () => (await api.batch(number)).status === "proving", `batch ${number} proving`);
+    await system.client.setMarketParams(0, { ...MARKETS[0]!, fee: MARKETS[0]!.fee + 100n });
+    const done = await api.waitForBatch(number);
+    expect(done.generation).toBe(1); // rebuilt once, at the chain's new parameters
+    expect(done.detail.attempts).toBeGreaterThanOrEqual(1);
+    expect(done.context.params[0]!.fee).toBe(MARKETS[0]!.fee + 100n);
+    expect(await system.client.stateRoot()).toBe(seq.verifiedState.root);
+    const fill = (await api.fills()).find((f) => f.seq === ack.fills[0]!.seq);
+    expect(fill?.status).toBe("verified");
+  });
+
   it("shows an account only to its owner", async () => {
     await expect(api.account(kit.keys[BOB]!, BigInt(ALICE))).rejects.toMatchObject({ status: 401, code: "BadSignature" });
     await expect(api.account(kit.keys[ALICE]!, BigInt(ALICE), 1_000n)).rejects.toMatchObject({ status: 401, code: "StaleAuth" });

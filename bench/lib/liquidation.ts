@@ -3,16 +3,20 @@
  * certificates, then for each oracle round the time from the new prices to the list of operations
  * the next batch needs, i.e.
  *
- *   prices -> marketContexts (Y values) -> certificate tree violations (descends only into subtrees
- *   whose max floor / min ceiling the new Y values break) -> maintenanceOps' classification of each
+ *   prices -> marketContexts (Y values) -> the risk engine's BoundIndex (per market, certificate
+ *   bounds sorted: the broken ones are a prefix) -> maintenanceOps' classification of each
  *   violator: liquidate (maintenance health < 0) or re-certify.
+ *
+ * The same answer from the certificate tree's aggregates (descending only into subtrees whose max
+ * floor / min ceiling the new Y values break) and from a scan of every account is timed beside it.
  *
  * The tree is filled with CertTree.bulkLoad (about 2n Poseidon hashes instead of n*D). The index's
  * answer is checked once against a linear scan of every account, which is also timed (same run).
  */
 import { Account } from "../../sequencer/core/account.js";
 import { BACKSTOP_ACCOUNT } from "../../sequencer/core/constants.js";
-import { maintenanceOps, type LiquidationOp, type RecertifyOp } from "../../sequencer/core/batch/index.js";
+import { maintenanceOps, maintenanceOpsFor, type LiquidationOp, type RecertifyOp } from "../../sequencer/core/batch/index.js";
+import { BoundIndex } from "../../sequencer/core/boundIndex.js";
 import { chooseBounds, violatedMarkets } from "../../sequencer/core/certificate.js";
 import { CertTree } from "../../sequencer/core/certTree.js";
 import { maintenanceHealth } from "../../sequencer/core/margin.js";
@@ -48,7 +52,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const contextsAt = (prices: readonly bigint[]): MarketContext[] =>
+export const contextsAt = (prices: readonly bigint[]): MarketContext[] =>
   marketContexts(PARAMS, prices.map((price) => ({ price, fundingOld: 0n, funding: 0n })));
 
 /**
@@ -56,7 +60,7 @@ const contextsAt = (prices: readonly bigint[]): MarketContext[] =>
  * both, long or short at random, 1-100 lots, equity between 5.5% (just above maintenance)
  * and 40% of the notional; certificates chosen by the sequencer's own rule (chooseBounds) at the starting prices.
  */
-function makeAccounts(n: number): Account[] {
+export function makeAccounts(n: number): Account[] {
   const rand = rng(12345 + n);
   const ctx = contextsAt(P0);
   const out: Account[] = [];
@@ -91,6 +95,8 @@ export interface LatencyRound {
   /** the same answer by scanning every account (median) and the index's speed-up over it */
   linearScanMs: number;
   speedup: number;
+  /** the same answer by walking the certificate tree's aggregates (median) */
+  certTreeMs: number;
 }
 
 export interface LatencyResult {
@@ -99,6 +105,8 @@ export interface LatencyResult {
   repeats: number;
   leafHashSeconds: number;
   bulkLoadSeconds: number;
+  /** building the BoundIndex over all accounts (done after each sealed batch, off the oracle path) */
+  indexBuildMs: number;
   /** setting leaves one by one into a fresh tree (a sample), ms per leaf, and the bulk loader's speed-up */
   incrementalMsPerLeaf: number;
   bulkSpeedup: number;
@@ -137,10 +145,19 @@ export async function liquidationLatency(opts: { accounts: number; repeats: numb
   };
   const state = view as unknown as CoreState;
 
+  // The service's index by bound (sorted certificate bounds per market), built once per state.
+  t0 = performance.now();
+  const index = BoundIndex.fromEntries(PARAMS.length, accounts.map((a, k) => [BigInt(k + 1), a] as const));
+  const indexBuildMs = performance.now() - t0;
+
   const rounds: LatencyRound[] = [];
   for (const round of ROUNDS) {
     const prices = P0.map((p, m) => (p * BigInt(1000 + round.movePermille[m]!)) / 1000n);
-    const detect = () => maintenanceOps(state, contextsAt(prices));
+    const detect = () => {
+      const mk = contextsAt(prices);
+      return maintenanceOpsFor(state, mk, index.pastBounds(mk));
+    };
+    const detectByTree = () => maintenanceOps(state, contextsAt(prices));
     // The same answer without the index: every account's certificate checked, violators classified.
     const scan = () => {
       const mk = contextsAt(prices);
@@ -156,6 +173,8 @@ export async function liquidationLatency(opts: { accounts: number; repeats: numb
     };
     // Correctness once: the index finds exactly what a scan of every account finds.
     const ops = detect();
+    const byTree = detectByTree();
+    if (byTree.length !== ops.length) throw new Error(`${round.name}: the tree found ${byTree.length} violators, the index ${ops.length}`);
     const mk = contextsAt(prices);
     const expected = accounts.flatMap((a, k) => (violatedMarkets(a, mk).length > 0 ? [BigInt(k + 1)] : []));
     const found = ops.map((o) => (o.kind === "liquidation" ? o.liquidated : o.index)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -169,10 +188,14 @@ export async function liquidationLatency(opts: { accounts: number; repeats: numb
       times.push(performance.now() - s);
     }
     const scans: number[] = [];
+    const treeTimes: number[] = [];
     for (let r = 0; r < Math.min(opts.repeats, 5); r++) {
-      const s = performance.now();
+      let s = performance.now();
       scan();
       scans.push(performance.now() - s);
+      s = performance.now();
+      detectByTree();
+      treeTimes.push(performance.now() - s);
     }
     const liquidate = ops.filter((o) => o.kind === "liquidation").length;
     const medianMs = median(times);
@@ -187,8 +210,9 @@ export async function liquidationLatency(opts: { accounts: number; repeats: numb
       maxMs: sig(Math.max(...times)),
       linearScanMs: sig(linearScanMs),
       speedup: sig(linearScanMs / medianMs, 3),
+      certTreeMs: sig(median(treeTimes)),
     });
-    log(`latency: ${round.name}: ${ops.length} violators (${liquidate} to liquidate) in ${medianMs.toFixed(2)} ms (scan ${linearScanMs.toFixed(1)} ms)`);
+    log(`latency: ${round.name}: ${ops.length} violators (${liquidate} to liquidate) in ${medianMs.toFixed(2)} ms (certificate-tree walk ${median(treeTimes).toFixed(1)} ms, scan ${linearScanMs.toFixed(1)} ms)`);
   }
   return {
     accounts: n,
@@ -196,6 +220,7 @@ export async function liquidationLatency(opts: { accounts: number; repeats: numb
     repeats: opts.repeats,
     leafHashSeconds: sig(leafHashSeconds),
     bulkLoadSeconds: sig(bulkLoadSeconds),
+    indexBuildMs: sig(indexBuildMs),
     incrementalMsPerLeaf: sig(incrementalMsPerLeaf),
     bulkSpeedup: sig((incrementalMsPerLeaf * n) / 1000 / bulkLoadSeconds, 3),
     rounds,

@@ -13,7 +13,7 @@
  * crash-recovery path -- or, with a fresh context and the next generation, rebuilds it against new
  * prices when the chain refused the old one (the dropped operations are reported, never hidden).
  */
-import { BatchBuilder, BatchSealError, maintenanceOps, type BatchContext, type CircuitShape, type Op, type SealedBatch } from "../core/batch/index.js";
+import { BatchBuilder, BatchSealError, maintenanceOps, maintenanceOpsFor, type BatchContext, type CircuitShape, type Op, type SealedBatch } from "../core/batch/index.js";
 import { marketContexts } from "../core/market.js";
 import type { CoreState } from "../core/state.js";
 import type { EdDSA } from "../crypto/babyjub.js";
@@ -81,14 +81,16 @@ export class BatchLane {
   }
 
   /** Opens the next batch at `context` (its maintenance first: accounts the prices push past their bounds). */
-  openBatch(context: BatchContextRecord): { batch: LaneBatch; refused: Dropped[] } {
+  openBatch(context: BatchContextRecord, violators?: readonly bigint[]): { batch: LaneBatch; refused: Dropped[] } {
     if (this.open !== undefined) throw new Error("internal: a batch is already open");
     const number = this.nextNumber;
     const batch = this.newBatch(this.tip, number, context, 0);
     this.open = batch;
     this.persist(batch);
     const refused: Dropped[] = [];
-    for (const op of maintenanceOps(this.tip, batch.builder.markets)) {
+    const markets = batch.builder.markets;
+    const ops = violators === undefined ? maintenanceOps(this.tip, markets) : maintenanceOpsFor(this.tip, markets, violators);
+    for (const op of ops) {
       const result = this.addTo(batch, { op, origin: "maintenance" });
       if (!result.ok) refused.push({ batch: number, op: { op, origin: "maintenance" }, reason: `${result.reason}: ${result.detail}` });
     }

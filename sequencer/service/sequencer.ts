@@ -21,10 +21,11 @@ import { getAddress, toBeHex } from "ethers";
 import type { MarginRollupClient, QueuedDepositRecord } from "../chain/client.js";
 import { ChainRevertError } from "../chain/errors.js";
 import type { BatchSubmission } from "../chain/types.js";
-import { accountsPastBounds, encodeInputs, type CircuitShape, type DepositOp, type TradeOp, type WithdrawalOp } from "../core/batch/index.js";
+import { encodeInputs, type CircuitShape, type DepositOp, type TradeOp, type WithdrawalOp } from "../core/batch/index.js";
 import { BACKSTOP_ACCOUNT, Side } from "../core/constants.js";
 import { accountValue, initialHealth, liquidationPrice, maintenanceHealth, maintenanceRequirement } from "../core/margin.js";
 import { orderHash, type Order, type SignedOrder } from "../core/order.js";
+import { BoundIndex } from "../core/boundIndex.js";
 import { CoreState } from "../core/state.js";
 import type { EdDSA, Signature } from "../crypto/babyjub.js";
 import type { Poseidon } from "../crypto/poseidon.js";
@@ -134,6 +135,7 @@ export class Sequencer {
   private wake: (() => void) | undefined;
   private lastRounds: readonly bigint[] = [];
   private laneError: string | undefined;
+  private riskIndex: { state: CoreState; index: BoundIndex } | undefined;
   private polling = false;
   readonly startedAt = Date.now();
 
@@ -244,14 +246,14 @@ export class Sequencer {
     }
     const t0 = performance.now();
     const tip = this.lane.tip;
-    const prices = chain.rounds.map((r) => r.answer);
-    const past = accountsPastBounds(tip, chain.params, prices, tip.ledger.funding);
+    const context = this.contextFrom(chain);
+    const past = this.boundIndex().pastBounds(contextMarkets(context, tip));
     const searched = performance.now();
     const detectMs = performance.now() - chain.readAt;
     let liquidations: bigint[] = [];
     let recertifications: bigint[] = [];
     if (past.length > 0) {
-      const { batch, refused } = this.store.transaction(() => this.lane.openBatch(this.contextFrom(chain)));
+      const { batch, refused } = this.store.transaction(() => this.lane.openBatch(context, past));
       for (const r of refused) this.log(`risk: maintenance of account ${touchedAccounts(r.op.op)[0]} refused: ${r.reason}`);
       liquidations = batch.ops.filter((o) => o.op.kind === "liquidation").map((o) => (o.op.kind === "liquidation" ? o.op.liquidated : 0n));
       recertifications = batch.ops.filter((o) => o.op.kind === "recertify").map((o) => (o.op.kind === "recertify" ? o.op.index : 0n));
@@ -266,6 +268,16 @@ export class Sequencer {
       this.log(`risk: ${past.length} account(s) past their bounds at the new prices: liquidate ${liquidations.join(", ") || "none"}, re-certify ${recertifications.join(", ") || "none"} (${queuedMs.toFixed(2)} ms after the round was read)`);
       this.emit({ type: "risk", roundSeenMs: chain.readAt, liquidations, recertifications, detectMs, queuedMs });
     }
+  }
+
+  /**
+   * The risk index over the state the next batch builds on (the lane's tip), rebuilt when the tip
+   * changed: a batch sealed or rebuilt since. Built after each seal, so a round finds it ready.
+   */
+  private boundIndex(): BoundIndex {
+    const tip = this.lane.tip;
+    if (this.riskIndex?.state !== tip) this.riskIndex = { state: tip, index: BoundIndex.fromEntries(tip.markets, tip.entries()) };
+    return this.riskIndex.index;
   }
 
   /** Queued L1 deposits, strictly in queue order, into the open batch (the circuit consumes a hash chain). */
@@ -350,6 +362,7 @@ export class Sequencer {
     }
     this.emit({ type: "batch", number: open.number, status: "sealed", detail: open.detail });
     this.log(`batch ${open.number} sealed (${reason}): ${describe(open)}`);
+    setImmediate(() => this.boundIndex()); // ready before the next round
     this.wake?.();
   }
 

@@ -10,9 +10,14 @@ import type { LiquidationOp, RecertifyOp } from "./types.js";
  * Liquidations come first: they feed the insurance fund before any deficit must be covered.
  */
 export function maintenanceOps(state: CoreState, markets: readonly MarketContext[]): (LiquidationOp | RecertifyOp)[] {
+  return maintenanceOpsFor(state, markets, state.violations(markets));
+}
+
+/** maintenanceOps for violators already found (by the risk engine's BoundIndex, say). */
+export function maintenanceOpsFor(state: Pick<CoreState, "account">, markets: readonly MarketContext[], violators: readonly bigint[]): (LiquidationOp | RecertifyOp)[] {
   const liquidate: LiquidationOp[] = [];
   const recertify: RecertifyOp[] = [];
-  for (const index of state.violations(markets)) {
+  for (const index of violators) {
     if (maintenanceHealth(state.account(index), markets) < 0n) {
       liquidate.push({ kind: "liquidation", liquidated: index, receiver: BACKSTOP_ACCOUNT });
     } else {
