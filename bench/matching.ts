@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { Side } from "../sequencer/core/constants.js";
 import { MatchingEngine, type EngineOrder, type FillCheck } from "../sequencer/engine/index.js";
+import { xorshift32 } from "./lib/rng.js";
 
 export interface BenchOptions {
   /** operations per run (submits and cancels), default 200,000 */
@@ -41,18 +42,7 @@ export interface BenchResult {
 
 type Op = { kind: "submit"; order: EngineOrder; opts: { now: bigint } } | { kind: "cancel"; id: string };
 
-/** xorshift32, seeded: the same flow for the same seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
+const rng = xorshift32;
 
 export function generateFlow(n: number, seed: number): Op[] {
   const rand = rng(seed);

@@ -21,6 +21,7 @@ import {
   type SubmitOptions,
   type SubmitResult,
 } from "../sequencer/engine/index.js";
+import { xorshift32 } from "../bench/lib/rng.js";
 
 interface RefOrder {
   id: string;
@@ -173,17 +174,7 @@ function snap(x: RefOrder): RestingOrder {
   return { id, account, market, side, price, size, filled, remaining: size - filled, expiry, type, tif, seq };
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
+const rng = xorshift32;
 
 /** A deterministic check that rejects makers and takers now and then, and sometimes throws. */
 function makeCheck(calls: Fill[]): FillCheck {

@@ -97,9 +97,10 @@ describe("sequencer service, end to end", () => {
     }
     await waitFor(async () => (await api.health()).accounts === 4, "four accounts credited");
     await waitFor(async () => (await system.client.depositsConsumed()) === 4n, "deposits consumed on chain");
-    const h = await api.health();
-    expect(h.rootsAgree).toBe(true);
+    await seq.waitForBatch(await system.client.batchCount());
     expect(await system.client.stateRoot()).toBe(seq.verifiedState.root);
+    // /health compares with the listener's last poll: one more poll and it agrees too.
+    await waitFor(async () => (await api.health()).rootsAgree === true, "health: roots agree");
   });
 
   it("matches signed orders through the API and proves the fills", async () => {

@@ -25,6 +25,7 @@ import type { CoreState } from "../../sequencer/core/state.js";
 import type { Aggregates } from "../../sequencer/core/aggregates.js";
 import { getPoseidon } from "../../sequencer/crypto/poseidon.js";
 import { median, sig } from "./common.js";
+import { xorshift32 } from "./rng.js";
 
 const PARAMS: readonly MarketParams[] = [
   { mmr: 50_000n, imr: 100_000n, penalty: 10_000n, fee: 500n, maxFunding: 10_000n },
@@ -39,18 +40,7 @@ const ROUNDS: readonly { name: string; movePermille: readonly [number, number] }
   { name: "market 0 -10%, market 1 +8%", movePermille: [-100, 80] },
 ];
 
-/** Deterministic uniform [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
+const rng = xorshift32;
 
 export const contextsAt = (prices: readonly bigint[]): MarketContext[] =>
   marketContexts(PARAMS, prices.map((price) => ({ price, fundingOld: 0n, funding: 0n })));
