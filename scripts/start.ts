@@ -7,7 +7,7 @@
  * engine, prover process, L1 publisher) with its HTTP API on 127.0.0.1. Then simulated traders use
  * it as anyone would -- L1 deposits, signed orders through the typed API client (a market maker's
  * post-only quotes, leveraged market orders), a signed withdrawal -- while a price feeder plays a
- * path with a crash. The risk engine finds the accounts the crash breaks and the next batch
+ * path with a crash. Funding follows the book's premium over the oracle (sequencer/service/funding.ts). The risk engine finds the accounts the crash breaks and the next batch
  * liquidates them. Every batch is proved and verified by the contract.
  *
  *   npm start                      # the demo, then a summary
@@ -245,7 +245,8 @@ async function summary(api: SolventClient, seq: Sequencer, verified: readonly Ba
   for (const b of rows) {
     const d = b.detail;
     const kinds = ([["deposit", d.deposits], ["trade", d.trades], ["withdrawal", d.withdrawals], ["liquidation", d.liquidations]] as const).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}${n > 1 ? "s" : ""}`);
-    console.log(`  batch ${b.number}: ${(kinds.join(", ") || "maintenance").padEnd(36)} witness ${secs(d.witnessMs ?? 0)}  prove ${secs(d.proveMs ?? 0)}  gas ${fmt(d.gasUsed ?? 0n)}`);
+    const funding = b.context.funding.map((f) => usd(f)).join(" / ");
+    console.log(`  batch ${b.number}: ${(kinds.join(", ") || "maintenance").padEnd(32)} funding ${funding.padEnd(12)}  prove ${secs(d.proveMs ?? 0)}  gas ${fmt(d.gasUsed ?? 0n)}`);
   }
   const avg = (f: (b: BatchRecord) => number) => sum(f) / Math.max(1, rows.length);
   console.log(

@@ -34,6 +34,7 @@ import { cancelOrderHash, READ_WINDOW_SECONDS, readAccountHash } from "./auth.js
 import { depositIndex, touchedAccounts } from "../pipeline/assemble.js";
 import { ChainWatch, type ChainSnapshot } from "./chainWatch.js";
 import { ApiError, statusOfReason } from "./errors.js";
+import { nextFunding } from "./funding.js";
 import { BatchLane, contextMarkets, type LaneBatch } from "./lane.js";
 import { ProverThread } from "./prover.js";
 import { Store } from "./store.js";
@@ -46,9 +47,11 @@ export interface BatchPolicy {
   readonly pollMs: number;
   /** submissions of one batch before the lane stops and reports (each after a rebuild) */
   readonly maxAttempts: number;
+  /** funding per batch as a fraction of the premium of the book's mid over the oracle, ppm (0: none) */
+  readonly fundingRatePpm: bigint;
 }
 
-export const DEFAULT_POLICY: BatchPolicy = { maxAgeMs: 3_000, pollMs: 250, maxAttempts: 5 };
+export const DEFAULT_POLICY: BatchPolicy = { maxAgeMs: 3_000, pollMs: 250, maxAttempts: 5, fundingRatePpm: 125_000n };
 
 export interface SequencerOptions {
   readonly client: MarginRollupClient;
@@ -304,14 +307,24 @@ export class Sequencer {
 
   // ---------------------------------------------------------------- the open batch
 
+  /**
+   * The context a new batch opens with: the chain's time and latest rounds and parameters, and the
+   * funding indices the policy sets from the books' mid prices (funding.ts).
+   */
   private contextFrom(chain: ChainSnapshot): BatchContextRecord {
     const tip = this.lane.tip;
     const last = this.lastBatchTimestamp();
+    const prices = chain.rounds.map((r) => r.answer);
+    const marks = prices.map((_, m) => {
+      const bid = this.engine.bestBid(m);
+      const ask = this.engine.bestAsk(m);
+      return bid === undefined || ask === undefined ? undefined : (bid + ask) / 2n;
+    });
     return {
       timestamp: chain.time > last ? chain.time : last,
-      prices: chain.rounds.map((r) => r.answer),
+      prices,
       roundIds: chain.rounds.map((r) => r.roundId),
-      funding: [...tip.ledger.funding],
+      funding: nextFunding(chain.params, prices, tip.ledger.funding, marks, this.policy.fundingRatePpm),
       params: chain.params,
     };
   }
