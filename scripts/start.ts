@@ -237,15 +237,20 @@ async function main(): Promise<void> {
 }
 
 async function summary(api: SolventClient, seq: Sequencer, verified: readonly BatchRecord[], accountBatches: number, nameOf: (i: bigint) => string, traders: readonly Trader[]): Promise<void> {
-  const h = await api.health();
+  // /health compares with the chain listener's last poll: wait for the poll after the last batch.
+  let h = await api.health();
+  for (let i = 0; i < 50 && h.rootsAgree !== true; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    h = await api.health();
+  }
   const rows = verified.map((b) => seq.store.batch(b.number)!);
   const sum = (f: (b: BatchRecord) => number) => rows.reduce((s, b) => s + f(b), 0);
   console.log("");
-  console.log("summary");
+  console.log("summary (funding: each market's index after the batch, micro-USDC per lot)");
   for (const b of rows) {
     const d = b.detail;
     const kinds = ([["deposit", d.deposits], ["trade", d.trades], ["withdrawal", d.withdrawals], ["liquidation", d.liquidations]] as const).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}${n > 1 ? "s" : ""}`);
-    const funding = b.context.funding.map((f) => usd(f)).join(" / ");
+    const funding = b.context.funding.map((f) => fmt(f)).join(" / ");
     console.log(`  batch ${b.number}: ${(kinds.join(", ") || "maintenance").padEnd(32)} funding ${funding.padEnd(12)}  prove ${secs(d.proveMs ?? 0)}  gas ${fmt(d.gasUsed ?? 0n)}`);
   }
   const avg = (f: (b: BatchRecord) => number) => sum(f) / Math.max(1, rows.length);
