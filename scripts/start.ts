@@ -56,7 +56,7 @@ const MAX_PRICE_AGE = 3_600n;
 
 async function main(): Promise<void> {
   say(`Solvent: MarginBatch(D=${SHAPE.depth}, M=${SHAPE.markets}, T=${SHAPE.opsPerBatch}, K=${SHAPE.slotDepth}), ${2 ** SHAPE.depth} accounts, ${SHAPE.opsPerBatch} operations per batch`);
-  say("circuit and development keys: building unless cached (the first run adds about 100 s here)");
+  say("circuit and development keys: building unless cached (the first run adds about a minute here)");
   let t0 = performance.now();
   const built = await ensureBuilt([MARGIN_DEMO_INSTANCE], { log: (line) => say(`  setup: ${line}`) });
   const circuit = built.entries[0]!;
