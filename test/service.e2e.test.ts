@@ -16,7 +16,7 @@ import type { DeployedSystem } from "../sequencer/chain/deploy.js";
 import { deploySystem } from "../sequencer/chain/deploy.js";
 import { Side } from "../sequencer/core/constants.js";
 import { CoreState } from "../sequencer/core/state.js";
-import { SolventClient, SolventApiError } from "../sequencer/service/client.js";
+import { SolventClient, SolventApiError, type StreamEvent } from "../sequencer/service/client.js";
 import { ApiServer } from "../sequencer/service/http/server.js";
 import { Sequencer, type SequencerEvent } from "../sequencer/service/sequencer.js";
 import { coreKit, type CoreKit } from "./helpers/core.js";
@@ -42,6 +42,8 @@ let server: ApiServer;
 let api: SolventClient;
 let dir: string;
 const events: SequencerEvent[] = [];
+const streamed: StreamEvent[] = [];
+let closeStream: (() => void) | undefined;
 
 beforeAll(async () => {
   kit = await coreKit(4);
@@ -70,9 +72,11 @@ beforeAll(async () => {
   await seq.start();
   server = new ApiServer(seq, { port: 0 });
   api = new SolventClient(await server.listen(), kit.poseidon);
+  closeStream = api.stream((e) => streamed.push(e));
 }, 300_000);
 
 afterAll(async () => {
+  closeStream?.();
   await server?.close();
   await seq?.stop();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
@@ -147,6 +151,13 @@ describe("sequencer service, end to end", () => {
     expect(after.account(BigInt(ALICE)).size[0]).toBe(0n);
     expect(await system.client.stateRoot()).toBe(after.root);
     expect(await system.client.batchCount()).toBeGreaterThanOrEqual(3n);
+    // The same story reached a client through the Server-Sent Events stream, in order.
+    const risk2 = streamed.find((x) => x.type === "risk");
+    expect(risk2?.data.liquidations).toEqual([BigInt(ALICE)]);
+    const verifiedOnStream = streamed.filter((x) => x.type === "batch" && x.data.status === "verified").map((x) => x.data.number);
+    expect(verifiedOnStream).toContain(number);
+    expect(verifiedOnStream).toEqual([...verifiedOnStream].sort((a, b) => (BigInt(a as bigint) < BigInt(b as bigint) ? -1 : 1)));
+    expect(streamed.some((x) => x.type === "fill" && x.data.fill !== undefined)).toBe(true);
     const alice = await api.account(kit.keys[ALICE]!, BigInt(ALICE));
     expect(alice.positions[0]!.size).toBe(0n);
     expect(alice.proven.root).toBe(after.root);
