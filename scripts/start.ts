@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   const crash = [2_700_000n, 5_200_000n];
   const aliceView = await api.account(alice.key, alice.index);
   const liq = aliceView.positions[0]!.liquidation;
-  say(`alice's own view (signed read): equity ${usd(aliceView.value)} USDC, ETH ${fmt(aliceView.positions[0]!.size)} lots long, liquidated ${liq?.direction} ${usd(liq?.price ?? 0n)}, her leaf and Merkle witness at batch ${aliceView.proven.batch}`);
+  say(`alice's own view (signed read): equity ${usd(aliceView.value)} USDC, ETH ${fmt(aliceView.positions[0]!.size)} lots long, liquidated ${liq?.direction} ${usd(liq?.price ?? 0n)} (${(Number(aliceView.positions[0]!.distanceToLiquidationPpm ?? 0n) / 10_000).toFixed(1)}% away), her leaf and Merkle witness at batch ${aliceView.proven.batch}`);
   await setPrices(crash, "crash: ETH -11%, BTC -14%");
   await settle();
   say(`liquidated: ${liquidated.map(nameOf).join(", ")} (into the backstop, account 0); insurance fund ${usd((await api.health()).insurance)} USDC`);

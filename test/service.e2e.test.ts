@@ -140,6 +140,12 @@ describe("sequencer service, end to end", () => {
   });
 
   it("liquidates the account a price crash breaks, found by the risk engine", async () => {
+    // Before the crash Alice sees how far she is from liquidation: less than the coming 14% move.
+    const view = await api.account(kit.keys[ALICE]!, BigInt(ALICE));
+    const distance = view.positions[0]!.distanceToLiquidationPpm!;
+    expect(view.positions[0]!.liquidation?.direction).toBe("below");
+    expect(distance).toBeGreaterThan(0n);
+    expect(distance).toBeLessThan(140_000n);
     const before = events.length;
     await system.client.pushPrice(0, (P0 * 86n) / 100n); // -14%: Alice's 6x long is below maintenance, not bankrupt
     await waitFor(() => events.slice(before).some((e) => e.type === "risk"), "the risk engine's verdict");

@@ -22,7 +22,7 @@ import type { MarginRollupClient, QueuedDepositRecord } from "../chain/client.js
 import { ChainRevertError } from "../chain/errors.js";
 import type { BatchSubmission } from "../chain/types.js";
 import { encodeInputs, type CircuitShape, type DepositOp, type TradeOp, type WithdrawalOp } from "../core/batch/index.js";
-import { BACKSTOP_ACCOUNT, Side } from "../core/constants.js";
+import { BACKSTOP_ACCOUNT, RATIO, Side } from "../core/constants.js";
 import { accountValue, initialHealth, liquidationPrice, maintenanceHealth, maintenanceRequirement } from "../core/margin.js";
 import { orderHash, type Order, type SignedOrder } from "../core/order.js";
 import { BoundIndex } from "../core/boundIndex.js";
@@ -682,7 +682,13 @@ export class Sequencer {
       index,
       collateral: account.collateral,
       nonce: account.nonce,
-      positions: account.size.map((size, m) => ({ market: m, size, liquidation: liquidationPrice(account, markets, m) })),
+      positions: account.size.map((size, m) => {
+        const liquidation = liquidationPrice(account, markets, m);
+        const price = markets[m]!.price;
+        // How far the price may move against the position (others held) before liquidation, ppm.
+        const distancePpm = liquidation === null ? null : liquidation.direction === "below" ? ((price - liquidation.price) * RATIO) / price : ((liquidation.price - price) * RATIO) / price;
+        return { market: m, size, price, liquidation, distanceToLiquidationPpm: distancePpm };
+      }),
       value: accountValue(account, markets),
       maintenanceHealth: mh,
       initialHealth: initialHealth(account, markets),
@@ -811,7 +817,7 @@ export interface AccountView {
   index: bigint;
   collateral: bigint;
   nonce: bigint;
-  positions: { market: number; size: bigint; liquidation: ReturnType<typeof liquidationPrice> }[];
+  positions: { market: number; size: bigint; price: bigint; liquidation: ReturnType<typeof liquidationPrice>; distanceToLiquidationPpm: bigint | null }[];
   value: bigint;
   maintenanceHealth: bigint;
   initialHealth: bigint;
