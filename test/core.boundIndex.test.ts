@@ -33,4 +33,34 @@ describe("BoundIndex", () => {
     expect(single.pastBounds(at)).toEqual([]);
     expect(single.pastBounds(at.map((m, i) => (i === 0 ? { ...m, YL: m.YL - 1n } : m)))).toEqual([long[0]]);
   });
+
+  it("kept by updates, answers as one built at once", () => {
+    const accounts = makeAccounts(400);
+    const kept = BoundIndex.empty(2);
+    const current = new Map<bigint, (typeof accounts)[number]>();
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    // Accounts appear, change certificate and side, close out and come back, in a random order.
+    for (let step = 0; step < 3_000; step++) {
+      const index = BigInt(1 + next(120));
+      const pick = next(10);
+      if (pick === 0) {
+        kept.update(index, undefined);
+        current.delete(index);
+      } else {
+        const a = accounts[next(accounts.length)]!;
+        kept.update(index, a);
+        current.set(index, a);
+      }
+    }
+    const built = BoundIndex.fromEntries(2, current.entries());
+    expect(kept.size).toBe(built.size);
+    for (const [m0, m1] of [[0, 0], [-30, 0], [0, 50], [-100, 80], [60, -60]] as const) {
+      const mk = contextsAt([100_000n * BigInt(1000 + m0) / 1000n, 5_000n * BigInt(1000 + m1) / 1000n]);
+      expect(kept.pastBounds(mk)).toEqual(built.pastBounds(mk));
+    }
+  });
 });

@@ -138,7 +138,8 @@ export class Sequencer {
   private wake: (() => void) | undefined;
   private lastRounds: readonly bigint[] = [];
   private laneError: string | undefined;
-  private riskIndex: { state: CoreState; index: BoundIndex } | undefined;
+  /** the risk engine's index by bound over the lane's head state, kept in step op by op */
+  private riskIndex!: BoundIndex;
   private polling = false;
   readonly startedAt = Date.now();
 
@@ -183,6 +184,7 @@ export class Sequencer {
       this.markFills(next, "verified");
       this.log(`batch ${next.number} was verified on chain before the restart`);
     }
+    this.reindex();
     if (this.lane.base.root !== chain.stateRoot) throw new Error(`state root ${this.lane.base.root} after batch ${this.lane.base.ledger.batchCount} is not the chain's ${chain.stateRoot}`);
 
     // The order book: resting orders in arrival order.
@@ -250,13 +252,14 @@ export class Sequencer {
     const t0 = performance.now();
     const tip = this.lane.tip;
     const context = this.contextFrom(chain);
-    const past = this.boundIndex().pastBounds(contextMarkets(context, tip));
+    const past = this.riskIndex.pastBounds(contextMarkets(context, tip)); // head == tip: nothing is open
     const searched = performance.now();
     const detectMs = performance.now() - chain.readAt;
     let liquidations: bigint[] = [];
     let recertifications: bigint[] = [];
     if (past.length > 0) {
       const { batch, refused } = this.store.transaction(() => this.lane.openBatch(context, past));
+      this.indexAccounts(batch.ops);
       for (const r of refused) this.log(`risk: maintenance of account ${touchedAccounts(r.op.op)[0]} refused: ${r.reason}`);
       liquidations = batch.ops.filter((o) => o.op.kind === "liquidation").map((o) => (o.op.kind === "liquidation" ? o.op.liquidated : 0n));
       recertifications = batch.ops.filter((o) => o.op.kind === "recertify").map((o) => (o.op.kind === "recertify" ? o.op.index : 0n));
@@ -273,14 +276,15 @@ export class Sequencer {
     }
   }
 
-  /**
-   * The risk index over the state the next batch builds on (the lane's tip), rebuilt when the tip
-   * changed: a batch sealed or rebuilt since. Built after each seal, so a round finds it ready.
-   */
-  private boundIndex(): BoundIndex {
-    const tip = this.lane.tip;
-    if (this.riskIndex?.state !== tip) this.riskIndex = { state: tip, index: BoundIndex.fromEntries(tip.markets, tip.entries()) };
-    return this.riskIndex.index;
+  /** The risk index follows every account a lane operation writes (or all of them after a rebuild). */
+  private indexAccounts(entries: readonly StoredOp[]): void {
+    const head = this.lane.head;
+    for (const e of entries) for (const i of touchedAccounts(e.op)) this.riskIndex.update(i, head.account(i));
+  }
+
+  private reindex(): void {
+    const head = this.lane.head;
+    this.riskIndex = BoundIndex.fromEntries(head.markets, head.entries());
   }
 
   /** Queued L1 deposits, strictly in queue order, into the open batch (the circuit consumes a hash chain). */
@@ -340,6 +344,7 @@ export class Sequencer {
     const chain = this.watch.latest;
     if (chain === undefined || !this.watch.priced) throw new ApiError(503, "NoPrice", "not every market has an oracle price yet");
     const { batch, refused } = this.lane.openBatch(this.contextFrom(chain));
+    this.indexAccounts(batch.ops);
     for (const r of refused) this.log(`maintenance of account ${touchedAccounts(r.op.op)[0]} refused: ${r.reason}`);
     this.emit({ type: "batch", number: batch.number, status: "open", detail: batch.detail });
     return batch;
@@ -359,6 +364,7 @@ export class Sequencer {
       this.ensureOpen();
       result = this.lane.add(entry);
     }
+    if (result.ok) this.indexAccounts([entry]);
     if (result.ok && this.lane.open !== undefined && this.lane.open.builder.remaining === 0) this.seal("size");
     return result;
   }
@@ -375,7 +381,6 @@ export class Sequencer {
     }
     this.emit({ type: "batch", number: open.number, status: "sealed", detail: open.detail });
     this.log(`batch ${open.number} sealed (${reason}): ${describe(open)}`);
-    setImmediate(() => this.boundIndex()); // ready before the next round
     this.wake?.();
   }
 
@@ -474,6 +479,7 @@ export class Sequencer {
         this.store.transaction(() => {
           const dropped = this.lane.rebuild(() => this.contextFrom(chain));
           for (const d of dropped) this.bust(d.op, d.reason);
+          this.reindex();
         });
         this.log(`batch ${batch.number} rebuilt at the chain's current prices (generation ${this.lane.next?.generation})`);
         return;
