@@ -11,12 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MARGIN_TEST_INSTANCE, MARGIN_TEST_SHAPE } from "../circuits/instances.js";
-import { deploySystem, deploymentRecord, type DeployedSystem } from "../sequencer/chain/deploy.js";
+import { deploymentRecord, type DeployedSystem } from "../sequencer/chain/deploy.js";
 import { Side } from "../sequencer/core/constants.js";
-import { CoreState } from "../sequencer/core/state.js";
 import { SolventClient, type BatchView } from "../sequencer/service/client.js";
 import { coreKit, type CoreKit } from "./helpers/core.js";
-import { compileRollupContracts, MARKETS, MAX_PRICE_AGE, newChain, transact, type Chain } from "./helpers/marginChain.js";
+import { deployMarginRollup, fundWallet, type Chain } from "./helpers/marginChain.js";
 import { serveChain } from "./helpers/rpcServer.js";
 import { startService, type ServiceProcess } from "./helpers/serviceProcess.js";
 
@@ -36,22 +35,13 @@ let service: ServiceProcess | undefined;
 
 beforeAll(async () => {
   kit = await coreKit(4);
-  const { source } = await compileRollupContracts([circuit.paths.verifier]);
-  chain = await newChain();
-  const genesis = CoreState.genesis({ poseidon: kit.poseidon, depth: SHAPE.depth, markets: SHAPE.markets, slotDepth: SHAPE.slotDepth });
-  system = await deploySystem(chain.signers[0]!, source, { markets: MARKETS.slice(0, SHAPE.markets), genesisRoot: genesis.root, maxPriceAge: MAX_PRICE_AGE, verifier: circuit.contract });
-  await system.client.pushPrice(0, P0);
-  await system.client.pushPrice(1, 31_000n);
+  ({ chain, system } = await deployMarginRollup(kit.poseidon, circuit, SHAPE, [P0, 31_000n]));
   rpc = await serveChain(chain);
   dir = await mkdtemp(join(tmpdir(), "solvent-crash-"));
   deploymentFile = join(dir, "deployment.json");
   db = join(dir, "sequencer.db");
   await writeFile(deploymentFile, JSON.stringify(await deploymentRecord(system)));
-  for (const [role, amount] of [[0, 5_000n], [1, 1_000n], [2, 5_000n], [3, 1_000n]] as const) {
-    const wallet = chain.signers[role + 1]!;
-    await transact(system.token, "mint", [await wallet.getAddress(), amount * USDC], []);
-    await (await system.token.connect(wallet).getFunction("approve")(await system.rollup.getAddress(), amount * USDC)).wait();
-  }
+  for (const [role, amount] of [[0, 5_000n], [1, 1_000n], [2, 5_000n], [3, 1_000n]] as const) await fundWallet(system, chain.signers[role + 1]!, amount * USDC);
 }, 300_000);
 
 afterAll(async () => {

@@ -13,18 +13,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MARGIN_TEST_SHAPE } from "../circuits/instances.js";
 import type { DeployedSystem } from "../sequencer/chain/deploy.js";
-import { deploySystem } from "../sequencer/chain/deploy.js";
 import { Side } from "../sequencer/core/constants.js";
-import { CoreState } from "../sequencer/core/state.js";
 import { SolventClient, SolventApiError, type StreamEvent } from "../sequencer/service/client.js";
 import { ApiServer } from "../sequencer/service/http/server.js";
 import { Sequencer, type SequencerEvent } from "../sequencer/service/sequencer.js";
 import { coreKit, type CoreKit } from "./helpers/core.js";
-import { compileRollupContracts, MARKETS, MAX_PRICE_AGE, newChain, transact, type Chain } from "./helpers/marginChain.js";
+import { deployMarginRollup, fundWallet, MARKETS, type Chain } from "./helpers/marginChain.js";
 
 const circuit = inject("marginTest");
 const SHAPE = MARGIN_TEST_SHAPE;
-const M = SHAPE.markets;
 const USDC = 1_000_000n;
 const P0 = 2_000_000n;
 const P1 = 31_000n;
@@ -47,15 +44,7 @@ let closeStream: (() => void) | undefined;
 
 beforeAll(async () => {
   kit = await coreKit(4);
-  const { source } = await compileRollupContracts([circuit.paths.verifier]);
-  chain = await newChain();
-  const genesis = CoreState.genesis({ poseidon: kit.poseidon, depth: SHAPE.depth, markets: M, slotDepth: SHAPE.slotDepth });
-  system = await deploySystem(chain.signers[0]!, source, { markets: MARKETS.slice(0, M), genesisRoot: genesis.root, maxPriceAge: MAX_PRICE_AGE, verifier: circuit.contract });
-  for (const s of chain.signers.slice(1, 5)) {
-    await transact(system.token, "mint", [await s.getAddress(), 10_000n * USDC], []);
-  }
-  await system.client.pushPrice(0, P0);
-  await system.client.pushPrice(1, P1);
+  ({ chain, system } = await deployMarginRollup(kit.poseidon, circuit, SHAPE, [P0, P1]));
   dir = await mkdtemp(join(tmpdir(), "solvent-service-"));
   seq = new Sequencer({
     client: system.client,
@@ -96,7 +85,7 @@ async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms 
 describe("sequencer service, end to end", () => {
   it("credits L1 deposits through the chain listener in a proven batch", async () => {
     for (const [role, amount] of [[OPERATOR, 5_000n], [ALICE, 100n], [BOB, 5_000n], [CAROL, 1_000n]] as const) {
-      await (await system.token.connect(chain.signers[role + 1]!).getFunction("approve")(await system.rollup.getAddress(), amount * USDC)).wait();
+      await fundWallet(system, chain.signers[role + 1]!, amount * USDC);
       await deposit(role, amount * USDC);
     }
     await waitFor(async () => (await api.health()).accounts === 4, "four accounts credited");

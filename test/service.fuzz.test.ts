@@ -12,16 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MARGIN_TEST_SHAPE } from "../circuits/instances.js";
-import { deploySystem } from "../sequencer/chain/deploy.js";
 import { Side } from "../sequencer/core/constants.js";
 import { orderHash, signOrder, type Order } from "../sequencer/core/order.js";
-import { CoreState } from "../sequencer/core/state.js";
 import { SNARK_FIELD_SIZE } from "../sequencer/crypto/field.js";
 import { SolventClient } from "../sequencer/service/client.js";
 import { ApiServer } from "../sequencer/service/http/server.js";
 import { Sequencer } from "../sequencer/service/sequencer.js";
 import { coreKit, prng, type CoreKit } from "./helpers/core.js";
-import { compileRollupContracts, MARKETS, MAX_PRICE_AGE, newChain, transact } from "./helpers/marginChain.js";
+import { deployMarginRollup, fundWallet } from "./helpers/marginChain.js";
 
 const circuit = inject("marginTest");
 const SHAPE = MARGIN_TEST_SHAPE;
@@ -37,16 +35,10 @@ const expiry = BigInt(Math.floor(Date.now() / 1000)) + 86_400n;
 
 beforeAll(async () => {
   kit = await coreKit(3);
-  const { source } = await compileRollupContracts([circuit.paths.verifier]);
-  const chain = await newChain();
-  const genesis = CoreState.genesis({ poseidon: kit.poseidon, depth: SHAPE.depth, markets: SHAPE.markets, slotDepth: SHAPE.slotDepth });
-  const system = await deploySystem(chain.signers[0]!, source, { markets: MARKETS.slice(0, SHAPE.markets), genesisRoot: genesis.root, maxPriceAge: MAX_PRICE_AGE, verifier: circuit.contract });
-  await system.client.pushPrice(0, P0);
-  await system.client.pushPrice(1, 31_000n);
+  const { chain, system } = await deployMarginRollup(kit.poseidon, circuit, SHAPE, [P0, 31_000n]);
   for (const role of [0, 1]) {
     const wallet = chain.signers[role + 1]!;
-    await transact(system.token, "mint", [await wallet.getAddress(), 1_000n * USDC], []);
-    await (await system.token.connect(wallet).getFunction("approve")(await system.rollup.getAddress(), 1_000n * USDC)).wait();
+    await fundWallet(system, wallet, 1_000n * USDC);
     await system.client.connect(wallet).deposit(kit.keys[role]!.pub, (role === 0 ? 1_000n : 10n) * USDC);
   }
   dir = await mkdtemp(join(tmpdir(), "solvent-fuzz-"));

@@ -21,16 +21,16 @@ import { getAddress, toBeHex } from "ethers";
 import type { MarginRollupClient, QueuedDepositRecord } from "../chain/client.js";
 import { ChainRevertError } from "../chain/errors.js";
 import type { BatchSubmission } from "../chain/types.js";
-import { encodeInputs, type CircuitShape, type DepositOp, type TradeOp, type WithdrawalOp } from "../core/batch/index.js";
-import { BACKSTOP_ACCOUNT, RATIO, Side } from "../core/constants.js";
+import { encodeInputs, type CircuitShape, type DepositOp, type WithdrawalOp } from "../core/batch/index.js";
+import { RATIO, Side } from "../core/constants.js";
 import { accountValue, initialHealth, liquidationPrice, maintenanceHealth, maintenanceRequirement } from "../core/margin.js";
-import { orderHash, type Order, type SignedOrder } from "../core/order.js";
 import { BoundIndex } from "../core/boundIndex.js";
 import { CoreState } from "../core/state.js";
 import type { EdDSA, Signature } from "../crypto/babyjub.js";
 import type { Poseidon } from "../crypto/poseidon.js";
-import { MatchingEngine, type Fill, type FillVerdict, type OrderType, type TimeInForce } from "../engine/index.js";
-import { cancelOrderHash, READ_WINDOW_SECONDS, readAccountHash } from "./auth.js";
+import type { MatchingEngine } from "../engine/index.js";
+import { OrderDesk, type OrderAck, type OrderRequest } from "./orders.js";
+import { READ_WINDOW_SECONDS, readAccountHash } from "./auth.js";
 import { depositIndex, touchedAccounts } from "../pipeline/assemble.js";
 import { ChainWatch, type ChainSnapshot } from "./chainWatch.js";
 import { ApiError, statusOfReason } from "./errors.js";
@@ -38,7 +38,9 @@ import { nextFunding } from "./funding.js";
 import { BatchLane, contextMarkets, type LaneBatch } from "./lane.js";
 import { ProverThread } from "./prover.js";
 import { Store } from "./store.js";
-import type { BatchContextRecord, BatchRecord, FillRecord, OrderRecord, StoredOp } from "./types.js";
+import type { AccountView, BatchContextRecord, BatchRecord, FillRecord, HealthView, MarketView, OrderRecord, StoredOp } from "./types.js";
+
+export type { AccountView, HealthView, MarketView };
 
 export interface BatchPolicy {
   /** seal a batch this long after it opened, if it holds anything (ms) */
@@ -73,22 +75,7 @@ export interface SequencerOptions {
   readonly crashAt?: { readonly point: "proving" | "before-submit" | "after-submit"; readonly batch: bigint };
 }
 
-export interface OrderRequest {
-  readonly order: Order;
-  readonly sig: Signature;
-  readonly type: OrderType;
-  readonly tif: TimeInForce;
-}
-
-export interface OrderAck {
-  readonly id: string;
-  readonly status: OrderRecord["status"];
-  readonly filled: bigint;
-  readonly remaining: bigint;
-  readonly resting: boolean;
-  readonly fills: readonly FillRecord[];
-  readonly reason?: string;
-}
+export type { OrderAck, OrderRequest } from "./orders.js";
 
 export interface WithdrawalRequestBody {
   readonly accountIndex: bigint;
@@ -123,15 +110,13 @@ export interface RiskRecord {
 export class Sequencer {
   readonly events = new EventEmitter();
   readonly store: Store;
-  readonly engine: MatchingEngine;
+  private readonly desk: OrderDesk;
   readonly watch: ChainWatch;
   readonly risk: RiskRecord[] = [];
   private readonly opts: SequencerOptions;
   private readonly policy: BatchPolicy;
   private readonly prover = new ProverThread();
   private lane!: BatchLane;
-  /** resting orders' signed bodies, by id: the engine keeps only what matching needs */
-  private readonly resting = new Map<string, OrderRecord>();
   private timers: NodeJS.Timeout[] = [];
   private running = false;
   private working: Promise<void> | undefined;
@@ -148,9 +133,23 @@ export class Sequencer {
     this.policy = { ...DEFAULT_POLICY, ...opts.policy };
     this.store = new Store({ path: opts.dbPath, ...(opts.durability === undefined ? {} : { durability: opts.durability }) });
     this.store.bindDeployment(opts.deployment);
-    this.engine = new MatchingEngine({ markets: opts.shape.markets });
+    this.desk = new OrderDesk({
+      store: this.store,
+      poseidon: opts.poseidon,
+      eddsa: opts.eddsa,
+      shape: opts.shape,
+      head: () => this.lane.head,
+      timestamp: () => this.currentTimestamp(),
+      addOp: (entry) => this.addOp(entry),
+      emit: (event) => this.emit(event),
+    });
     this.watch = new ChainWatch(opts.client, opts.poseidon);
     this.events.setMaxListeners(0);
+  }
+
+  /** The books (read-only use: orders go through the desk). */
+  get engine(): MatchingEngine {
+    return this.desk.engine;
   }
 
   private log(line: string): void {
@@ -187,11 +186,9 @@ export class Sequencer {
     this.reindex();
     if (this.lane.base.root !== chain.stateRoot) throw new Error(`state root ${this.lane.base.root} after batch ${this.lane.base.ledger.batchCount} is not the chain's ${chain.stateRoot}`);
 
-    // The order book: resting orders in arrival order.
-    const open = this.store.openOrders();
-    for (const o of open) this.resting.set(o.id, o);
-    this.engine.restore(open.map((o) => engineOrder(o)), this.store.nextOrderSeq());
-    if (open.length > 0) this.log(`restored ${open.length} resting order(s)`);
+    // The order books: resting orders in arrival order.
+    const restored = this.desk.restore();
+    if (restored > 0) this.log(`restored ${restored} resting order(s)`);
 
     this.running = true;
     this.timers.push(setInterval(() => void this.tick(), this.policy.pollMs));
@@ -227,7 +224,7 @@ export class Sequencer {
       }
       const open = this.lane.open;
       if (open !== undefined && open.ops.length > 0 && Date.now() - open.detail.openedMs >= this.policy.maxAgeMs) this.seal("age");
-      this.expireOrders();
+      this.desk.expire(this.currentTimestamp());
     } catch (err) {
       this.log(`chain poll failed (retrying): ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -508,144 +505,16 @@ export class Sequencer {
     }
   }
 
-  // ---------------------------------------------------------------- intake: orders
+  // ---------------------------------------------------------------- intake: orders (orders.ts)
 
-  /**
-   * An order: checks, matching, the pre-trade margin check of every fill (the builder, the same
-   * rules the circuit enforces), then one transaction storing the order, its fills and their
-   * operations. The acknowledgement is returned only after that commit.
-   */
   submitOrder(req: OrderRequest): OrderAck {
     this.requireReady();
-    const { order, sig } = req;
-    const { poseidon, eddsa, shape } = this.opts;
-    if (order.market >= BigInt(shape.markets)) throw new ApiError(404, "UnknownMarket", `market ${order.market} does not exist (markets 0..${shape.markets - 1})`);
-    const state = this.lane.head;
-    if (!state.inRange(order.accountIndex)) throw new ApiError(404, "UnknownAccount", `account ${order.accountIndex} is outside the tree (2^${shape.depth})`);
-    const account = state.account(order.accountIndex);
-    if (account.isEmpty) throw new ApiError(404, "UnknownAccount", `no account at index ${order.accountIndex}`);
-    if (!eddsa.verify({ x: account.pkX, y: account.pkY }, orderHash(poseidon, order), sig)) throw new ApiError(401, "BadSignature", "the signature does not verify under the account's key");
-    const id = `${order.accountIndex}:${order.orderId}`;
-    if (this.store.order(id) !== undefined) throw new ApiError(409, "DuplicateOrder", `order ${id} was already received`);
-    const slot = state.orders(order.accountIndex).slot(state.slots.slotIndex(order.orderId));
-    if (slot.id > order.orderId) throw new ApiError(409, "StaleOrderId", `the order slot holds the newer order id ${slot.id}`);
-    const timestamp = this.currentTimestamp();
-    if (order.expiry < timestamp) throw new ApiError(400, "OrderExpired", `expiry ${order.expiry} is before the batch time ${timestamp}`);
-    const type = req.type;
-    const tif: TimeInForce = type === "market" ? "IOC" : req.tif;
-
-    const outcome = this.store.transaction((): OrderAck | ApiError => {
-      // A new id in a slot supersedes the order resting there: that one can never fill again.
-      for (const other of this.engine.ordersOf(order.accountIndex)) {
-        const rec = this.resting.get(other.id);
-        if (rec !== undefined && state.slots.slotIndex(rec.order.orderId) === state.slots.slotIndex(order.orderId)) this.closeResting(other.id, "cancelled", `superseded by order ${id} in the same slot`);
-      }
-      // Refused orders use up engine sequence numbers without a row: take the larger of the two.
-      const seq = Math.max(this.store.nextOrderSeq(), this.engine.sequence);
-      const signed: SignedOrder = { order, sig };
-      const fills: FillRecord[] = [];
-      let fillSeq = this.store.nextFillSeq();
-      const checkRefusals = new Map<string, string>();
-      const check = (fill: Fill): FillVerdict => {
-        const maker = this.resting.get(fill.maker);
-        if (maker === undefined) return { ok: false, reject: "maker", reason: "maker order unknown" };
-        const op: TradeOp = { kind: "trade", taker: signed, maker: { order: maker.order, sig: maker.sig }, fill: fill.size, price: fill.price };
-        const result = this.addOp({ op, origin: "trade", fill: fillSeq });
-        if (!result.ok) {
-          const reason = `${result.reason}: ${result.detail}`;
-          checkRefusals.set(reason, result.reason);
-          return { ok: false, reject: result.detail.startsWith("B") ? "maker" : "taker", reason };
-        }
-        fills.push({
-          seq: fillSeq++,
-          batch: result.batch,
-          market: fill.market,
-          side: fill.side,
-          price: fill.price,
-          size: fill.size,
-          takerOrder: id,
-          makerOrder: fill.maker,
-          takerAccount: fill.takerAccount,
-          makerAccount: fill.makerAccount,
-          status: "pending",
-          createdMs: Date.now(),
-        });
-        return { ok: true };
-      };
-      const result = this.engine.submit(
-        { id, account: order.accountIndex, market: Number(order.market), side: order.side, price: order.limitPrice, size: order.size, expiry: order.expiry, type, tif, seq },
-        check,
-        { now: timestamp },
-      );
-      if (result.rejected !== undefined) return new ApiError(result.rejected.includes("post") ? 409 : 400, "OrderRejected", result.rejected);
-      const takerCancel = result.cancelled.find((c) => c.role === "taker");
-      const refusal = checkRefusals.get(takerCancel?.reason ?? "");
-      if (fills.length === 0 && !result.resting && result.cancelled.every((c) => c.role === "taker") && refusal !== undefined) {
-        // Refused at its first fill (margin, most often) and nothing else moved: a 4xx, nothing stored.
-        return new ApiError(statusOfReason(refusal), refusal, takerCancel!.reason.slice(refusal.length + 2));
-      }
-      const status: OrderRecord["status"] = result.resting ? "open" : result.remaining === 0n ? "filled" : "cancelled";
-      const reason = takerCancel?.reason ?? (result.remaining > 0n && !result.resting ? "not filled at once (IOC)" : undefined);
-      const record: OrderRecord = { id, seq, order, sig, type, tif, status, filled: result.filled, ...(reason === undefined ? {} : { reason }), createdMs: Date.now() };
-      this.store.insertOrder(record);
-      if (result.resting) this.resting.set(id, record);
-      for (const f of fills) {
-        this.store.insertFill(f);
-        const maker = this.resting.get(f.makerOrder)!;
-        const filled = maker.filled + f.size;
-        const done = filled === maker.order.size;
-        this.store.updateOrder(maker.id, done ? "filled" : "open", filled);
-        if (done) this.resting.delete(maker.id);
-        else this.resting.set(maker.id, { ...maker, filled });
-        this.emit({ type: "order", id: maker.id, status: done ? "filled" : "open", filled });
-      }
-      for (const c of result.cancelled) if (c.role === "maker") this.closeResting(c.id, "cancelled", c.reason, false);
-      for (const f of fills) this.emit({ type: "fill", fill: f });
-      this.emit({ type: "order", id, status, filled: result.filled, ...(reason === undefined ? {} : { reason }) });
-      return { id, status, filled: result.filled, remaining: result.remaining, resting: result.resting, fills, ...(reason === undefined ? {} : { reason }) };
-    });
-    // A refusal is thrown after the commit: whatever the lane did meanwhile (a seal) stays recorded.
-    if (outcome instanceof ApiError) throw outcome;
-    return outcome;
+    return this.desk.submit(req);
   }
 
-  /** The owner cancels a resting order (signed TAG_CANCEL_ORDER message). */
   cancelOrder(accountIndex: bigint, orderId: bigint, sig: Signature): { id: string; remaining: bigint } {
     this.requireReady();
-    const id = `${accountIndex}:${orderId}`;
-    const rec = this.resting.get(id);
-    if (rec === undefined) throw new ApiError(404, "UnknownOrder", `no resting order ${id}`);
-    const account = this.lane.head.account(accountIndex);
-    if (!this.opts.eddsa.verify({ x: account.pkX, y: account.pkY }, cancelOrderHash(this.opts.poseidon, accountIndex, orderId), sig)) {
-      throw new ApiError(401, "BadSignature", "the cancel signature does not verify under the account's key");
-    }
-    const remaining = rec.order.size - rec.filled;
-    this.store.transaction(() => this.closeResting(id, "cancelled", "cancelled by owner"));
-    return { id, remaining };
-  }
-
-  private closeResting(id: string, status: "cancelled", reason: string, removeFromEngine = true): void {
-    const rec = this.resting.get(id);
-    if (rec === undefined) return;
-    if (removeFromEngine) this.engine.cancel(id);
-    this.resting.delete(id);
-    this.store.updateOrder(id, status, rec.filled, reason);
-    this.emit({ type: "order", id, status, filled: rec.filled, reason });
-  }
-
-  private expireOrders(): void {
-    const now = this.currentTimestamp();
-    const expired = this.engine.expire(now);
-    if (expired.length === 0) return;
-    this.store.transaction(() => {
-      for (const o of expired) {
-        const rec = this.resting.get(o.id);
-        if (rec === undefined) continue;
-        this.resting.delete(o.id);
-        this.store.updateOrder(o.id, "cancelled", rec.filled, "expired");
-        this.emit({ type: "order", id: o.id, status: "cancelled", filled: rec.filled, reason: "expired" });
-      }
-    });
+    return this.desk.cancel(accountIndex, orderId, sig);
   }
 
   private currentTimestamp(): bigint {
@@ -819,63 +688,6 @@ export class Sequencer {
   }
 }
 
-export interface AccountView {
-  index: bigint;
-  collateral: bigint;
-  nonce: bigint;
-  positions: { market: number; size: bigint; price: bigint; liquidation: ReturnType<typeof liquidationPrice>; distanceToLiquidationPpm: bigint | null }[];
-  value: bigint;
-  maintenanceHealth: bigint;
-  initialHealth: bigint;
-  maintenanceRequirement: bigint;
-  healthy: boolean;
-  certificateBounds: bigint[];
-  openOrders: { id: string; market: number; side: string; price: bigint; remaining: bigint }[];
-  proven: { batch: bigint; root: bigint; leaf: bigint; witness: unknown; isEmpty: boolean };
-}
-
-export interface MarketView {
-  market: number;
-  params: unknown;
-  price: bigint | undefined;
-  roundId: bigint | undefined;
-  updatedAt: bigint | undefined;
-  bestBid: bigint | undefined;
-  bestAsk: bigint | undefined;
-}
-
-export interface HealthView {
-  status: "ok" | "degraded" | "starting";
-  error?: string;
-  uptimeMs: number;
-  chain: { batchCount: bigint; stateRoot: bigint; time: bigint; depositCount: bigint } | undefined;
-  verified: { batch: bigint; root: bigint };
-  rootsAgree: boolean | undefined;
-  sealed: { number: bigint; status: string }[];
-  open: { number: bigint; ops: number } | undefined;
-  restingOrders: number;
-  accounts: number;
-  insurance: bigint;
-  fees: bigint;
-  circuit: CircuitShape & { constraints: number };
-}
-
-function engineOrder(o: OrderRecord) {
-  return {
-    id: o.id,
-    account: o.order.accountIndex,
-    market: Number(o.order.market),
-    side: o.order.side,
-    price: o.order.limitPrice,
-    size: o.order.size,
-    filled: o.filled,
-    expiry: o.order.expiry,
-    type: o.type,
-    tif: o.tif,
-    seq: o.seq,
-  };
-}
-
 /** What submitBatch tells the contract for a sealed lane batch. */
 export function submissionOf(batch: LaneBatch): BatchSubmission {
   const sealed = batch.sealed!;
@@ -903,4 +715,3 @@ function describe(batch: LaneBatch): string {
   return parts.join(", ");
 }
 
-export { BACKSTOP_ACCOUNT };

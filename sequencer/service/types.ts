@@ -4,6 +4,8 @@
 import type { SolidityCalldata } from "../../prover/prove.js";
 import type { Op } from "../core/batch/index.js";
 import type { Side } from "../core/constants.js";
+import type { CircuitShape } from "../core/batch/index.js";
+import type { LiquidationPrice } from "../core/margin.js";
 import type { MarketParams } from "../core/market.js";
 import type { Order } from "../core/order.js";
 import type { Signature } from "../crypto/babyjub.js";
@@ -101,4 +103,46 @@ export interface BatchRecord {
   readonly root?: bigint;
   readonly proof?: SolidityCalldata;
   readonly detail: BatchDetail;
+}
+
+/** GET /accounts/:index: the owner's view of an account (docs/API.md). */
+export interface AccountView {
+  index: bigint;
+  collateral: bigint;
+  nonce: bigint;
+  positions: { market: number; size: bigint; price: bigint; liquidation: LiquidationPrice | null; distanceToLiquidationPpm: bigint | null }[];
+  value: bigint;
+  maintenanceHealth: bigint;
+  initialHealth: bigint;
+  maintenanceRequirement: bigint;
+  healthy: boolean;
+  certificateBounds: bigint[];
+  openOrders: { id: string; market: number; side: string; price: bigint; remaining: bigint }[];
+  proven: { batch: bigint; root: bigint; leaf: bigint; witness: unknown; isEmpty: boolean };
+}
+
+export interface MarketView {
+  market: number;
+  params: unknown;
+  price: bigint | undefined;
+  roundId: bigint | undefined;
+  updatedAt: bigint | undefined;
+  bestBid: bigint | undefined;
+  bestAsk: bigint | undefined;
+}
+
+export interface HealthView {
+  status: "ok" | "degraded" | "starting";
+  error?: string;
+  uptimeMs: number;
+  chain: { batchCount: bigint; stateRoot: bigint; time: bigint; depositCount: bigint } | undefined;
+  verified: { batch: bigint; root: bigint };
+  rootsAgree: boolean | undefined;
+  sealed: { number: bigint; status: string }[];
+  open: { number: bigint; ops: number } | undefined;
+  restingOrders: number;
+  accounts: number;
+  insurance: bigint;
+  fees: bigint;
+  circuit: CircuitShape & { constraints: number };
 }

@@ -17,6 +17,9 @@ import { prove, toSolidityCalldata, type SolidityCalldata } from "../../prover/p
 import { deploySystem, type ContractSource, type DeployedSystem } from "../../sequencer/chain/deploy.js";
 import { ChainRevertError, decodeRevert, type ChainErrorName } from "../../sequencer/chain/errors.js";
 import type { MarketParams } from "../../sequencer/chain/types.js";
+import type { CircuitShape } from "../../sequencer/core/batch/index.js";
+import { CoreState } from "../../sequencer/core/state.js";
+import type { Poseidon } from "../../sequencer/crypto/poseidon.js";
 import { compileSolidity, type CompiledContract } from "./contracts.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -156,4 +159,28 @@ export async function tryDeploy(circuits: EchoCircuits, signer: Signer, name: st
   } catch (err) {
     throw decodeRevert(err, [factory.interface]);
   }
+}
+
+/**
+ * A rollup for a real margin circuit (`circuit`, of shape `shape`) on a fresh in-process chain: the
+ * genesis root of that shape, MARKETS' first M parameter sets, and one price round per market.
+ */
+export async function deployMarginRollup(
+  poseidon: Poseidon,
+  circuit: BuiltInstance,
+  shape: CircuitShape,
+  prices: readonly bigint[],
+): Promise<{ chain: Chain; system: DeployedSystem }> {
+  const { source } = await compileRollupContracts([circuit.paths.verifier]);
+  const chain = await newChain();
+  const genesis = CoreState.genesis({ poseidon, depth: shape.depth, markets: shape.markets, slotDepth: shape.slotDepth });
+  const system = await deploySystem(chain.signers[0]!, source, { markets: MARKETS.slice(0, shape.markets), genesisRoot: genesis.root, maxPriceAge: MAX_PRICE_AGE, verifier: circuit.contract });
+  for (const [m, p] of prices.entries()) await system.client.pushPrice(m, p);
+  return { chain, system };
+}
+
+/** Mints `amount` of the collateral token to `wallet` and lets the rollup pull it (a deposit's L1 side). */
+export async function fundWallet(system: DeployedSystem, wallet: Signer, amount: bigint): Promise<void> {
+  await transact(system.token, "mint", [await wallet.getAddress(), amount], []);
+  await (await system.token.connect(wallet).getFunction("approve")(await system.rollup.getAddress(), amount)).wait();
 }
