@@ -38,7 +38,8 @@ async function compile(k: number, dirName: string): Promise<{ r1cs: string; wasm
   return { r1cs: c.r1csPath, wasm: c.wasmPath, constraints: c.constraints };
 }
 
-interface Row {
+/** One line of the result (--json writes them all): what bench/sections/setup.ts reads. */
+export interface CeremonyRow {
   power: number;
   constraints: number;
   path: string;
@@ -47,7 +48,7 @@ interface Row {
   verified?: boolean;
   phases?: Record<string, number>;
 }
-const rows: Row[] = [];
+const rows: CeremonyRow[] = [];
 
 try {
   for (const k of powers) {

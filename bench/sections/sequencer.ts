@@ -11,14 +11,14 @@ import { orderHash, signOrder, type SignedOrder } from "../../sequencer/core/ord
 import { getEddsa, type PublicKey } from "../../sequencer/crypto/babyjub.js";
 import { getPoseidon } from "../../sequencer/crypto/poseidon.js";
 import { median, runTsChild, sig, skipped, type Section, type SectionResult } from "../lib/common.js";
-import { cryptoResult, loadEngine, loadMatching } from "../lib/external.js";
+import { MatchingEngine } from "../../sequencer/engine/index.js";
+import { benchMatching, generateFlow } from "../matching.js";
+import { cryptoResult } from "../lib/external.js";
 import { liquidationLatency } from "../lib/liquidation.js";
 
 /** The matching flow with a signature check before every submit: Poseidon(8) order hash and
  * EdDSA verification (what the batch builder checks), over 16 keys signing round-robin. */
 async function matchingWithSignatures(orders: number, repeats: number): Promise<{ ordersPerSec: number; submits: number; medianMs: number }> {
-  const { generateFlow } = await loadMatching();
-  const { MatchingEngine } = await loadEngine();
   const poseidon = await getPoseidon();
   const eddsa = await getEddsa();
   const pool: { pub: PublicKey; signed: SignedOrder }[] = [];
@@ -58,7 +58,6 @@ export const sequencerSection: Section = {
 
     log("sequencer: matching");
     try {
-      const { benchMatching } = await loadMatching();
       const plain = benchMatching({ orders: config.matchingOrders, repeats: config.matchingRepeats });
       const signed = await matchingWithSignatures(config.signedOrders, config.matchingRepeats);
       out.matching = {

@@ -10,6 +10,7 @@ import { INSTANCES, type CircuitInstance } from "../../circuits/instances.js";
 import { ensureBuilt } from "../../prover/build.js";
 import { runTsChild, sig, type Section, type SectionResult } from "../lib/common.js";
 import { instanceFor, shapeLabel } from "../lib/shapes.js";
+import type { CeremonyRow } from "../../scripts/bench-ceremony.js";
 
 /** ensureBuilt's summary line: "<name>: compile 30.2s (59,381 constraints), keys 22.5s, verifier 0.0s". */
 function parseSteps(line: string | undefined): { compileSeconds: number | null; keysSeconds: number | null; verifierSeconds: number | null } {
@@ -20,15 +21,6 @@ function parseSteps(line: string | undefined): { compileSeconds: number | null; 
   return { compileSeconds: get(/compile ([\d.]+)s/), keysSeconds: get(/keys ([\d.]+)s/), verifierSeconds: get(/verifier ([\d.]+)s/) };
 }
 
-interface CeremonyRow {
-  power: number;
-  constraints: number;
-  path: string;
-  setupSeconds: number;
-  proveSeconds?: number;
-  verified?: boolean;
-  phases?: Record<string, number>;
-}
 
 export const setupSection: Section = {
   name: "setup",
