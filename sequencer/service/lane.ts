@@ -13,7 +13,7 @@
  * crash-recovery path -- or, with a fresh context and the next generation, rebuilds it against new
  * prices when the chain refused the old one (the dropped operations are reported, never hidden).
  */
-import { BatchBuilder, BatchSealError, maintenanceOps, maintenanceOpsFor, type BatchContext, type CircuitShape, type Op, type SealedBatch } from "../core/batch/index.js";
+import { BatchBuilder, maintenanceOps, maintenanceOpsFor, type BatchContext, type CircuitShape, type SealedBatch } from "../core/batch/index.js";
 import { marketContexts } from "../core/market.js";
 import type { CoreState } from "../core/state.js";
 import type { EdDSA } from "../crypto/babyjub.js";
@@ -21,7 +21,7 @@ import type { Poseidon } from "../crypto/poseidon.js";
 import { touchedAccounts } from "../pipeline/assemble.js";
 import { saltSource } from "./salts.js";
 import type { Store } from "./store.js";
-import type { BatchContextRecord, BatchDetail, BatchRecord, BatchStatus, OpOrigin, StoredOp } from "./types.js";
+import type { BatchContextRecord, BatchDetail, BatchRecord, BatchStatus, StoredOp } from "./types.js";
 
 export interface LaneDeps {
   readonly poseidon: Poseidon;
@@ -39,6 +39,8 @@ export interface LaneBatch {
   readonly ops: StoredOp[];
   builder: BatchBuilder;
   sealed?: SealedBatch;
+  /** the proof of this generation, once made (kept in the store too: a restart need not prove again) */
+  proof?: BatchRecord["proof"];
   status: BatchStatus;
   detail: BatchDetail;
 }
@@ -144,7 +146,8 @@ export class BatchLane {
   setStatus(batch: LaneBatch, status: BatchStatus, update: Partial<BatchDetail> = {}, proof?: BatchRecord["proof"]): void {
     batch.status = status;
     batch.detail = { ...batch.detail, ...update };
-    this.persist(batch, proof);
+    if (proof !== undefined) batch.proof = proof;
+    this.persist(batch);
   }
 
   /**
@@ -161,6 +164,7 @@ export class BatchLane {
       ops: b.ops,
       status: b.status,
       detail: b.detail,
+      proof: b.proof,
     }));
     this.sealed.length = 0;
     this.open = undefined;
@@ -168,7 +172,7 @@ export class BatchLane {
   }
 
   /** Replays stored batches on the base (see rebuild). The last record stays open if it was open. */
-  replay(records: readonly Pick<LaneBatch, "number" | "context" | "generation" | "ops" | "status" | "detail">[], fresh?: () => BatchContextRecord): Dropped[] {
+  replay(records: readonly Pick<LaneBatch, "number" | "context" | "generation" | "ops" | "status" | "detail" | "proof">[], fresh?: () => BatchContextRecord): Dropped[] {
     const dropped: Dropped[] = [];
     for (const record of records) {
       const context = fresh?.() ?? record.context;
@@ -193,6 +197,7 @@ export class BatchLane {
       }
       batch.sealed = batch.builder.seal();
       batch.status = fresh === undefined ? record.status : "sealed";
+      if (fresh === undefined && record.proof !== undefined) batch.proof = record.proof; // same inputs, same proof
       this.open = undefined;
       this.sealed.push(batch);
       this.persistAll(batch);
@@ -240,15 +245,14 @@ export class BatchLane {
     return { ok: true, batch: batch.number };
   }
 
-  private persist(batch: LaneBatch, proof?: BatchRecord["proof"]): void {
-    const previous = proof === undefined ? this.deps.store.batch(batch.number)?.proof : proof;
+  private persist(batch: LaneBatch): void {
     this.deps.store.putBatch({
       number: batch.number,
       status: batch.status,
       generation: batch.generation,
       context: batch.context,
       ...(batch.sealed === undefined ? {} : { root: batch.sealed.state.root }),
-      ...(previous === undefined || batch.status === "sealed" ? {} : { proof: previous }),
+      ...(batch.proof === undefined ? {} : { proof: batch.proof }),
       detail: batch.detail,
     });
   }
@@ -267,5 +271,3 @@ export function contextMarkets(context: BatchContextRecord, state: CoreState) {
   );
 }
 
-export { BatchSealError };
-export type { Op, OpOrigin };

@@ -5,7 +5,7 @@ import { fromJSONText, toJSONText } from "./codec.js";
 import type { ProveRequest } from "./proverWorker.js";
 
 /** Proves in a child process (proverWorker.ts); one proof at a time (snarkjs already uses every core). */
-export class ProverThread {
+export class ProverProcess {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: ProofResult) => void; reject: (e: Error) => void }>();

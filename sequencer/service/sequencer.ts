@@ -36,7 +36,7 @@ import { ChainWatch, type ChainSnapshot } from "./chainWatch.js";
 import { ApiError, statusOfReason } from "./errors.js";
 import { nextFunding } from "./funding.js";
 import { BatchLane, contextMarkets, type LaneBatch } from "./lane.js";
-import { ProverThread } from "./prover.js";
+import { ProverProcess } from "./prover.js";
 import { Store } from "./store.js";
 import type { AccountView, BatchContextRecord, BatchRecord, FillRecord, HealthView, MarketView, OrderRecord, StoredOp } from "./types.js";
 
@@ -115,7 +115,7 @@ export class Sequencer {
   readonly risk: RiskRecord[] = [];
   private readonly opts: SequencerOptions;
   private readonly policy: BatchPolicy;
-  private readonly prover = new ProverThread();
+  private readonly prover = new ProverProcess();
   private lane!: BatchLane;
   private timers: NodeJS.Timeout[] = [];
   private running = false;
@@ -172,7 +172,7 @@ export class Sequencer {
 
     // Replay what was cut after the snapshot, exactly (same contexts, same salts).
     const stored = this.store.batches({ after: base.ledger.batchCount });
-    this.lane.replay(stored.map((b) => ({ number: b.number, context: b.context, generation: b.generation, ops: this.store.ops(b.number), status: b.status === "failed" ? "sealed" : b.status, detail: b.detail })));
+    this.lane.replay(stored.map((b) => ({ number: b.number, context: b.context, generation: b.generation, ops: this.store.ops(b.number), status: b.status === "failed" ? "sealed" : b.status, detail: b.detail, proof: b.proof })));
     if (stored.length > 0) this.log(`recovered ${stored.length} unverified batch(es) from the store: ${stored.map((b) => `${b.number} ${b.status}`).join(", ")}`);
 
     // Batches the chain verified while we were down (a crash after the transaction): adopt them.
@@ -388,11 +388,6 @@ export class Sequencer {
     this.store.deleteBatch(open.number);
   }
 
-  /** Seals the open batch now, whatever its age (the demo and tests use it to cut a batch). */
-  flush(): void {
-    if (this.lane.open !== undefined && this.lane.open.ops.length > 0) this.seal("flush");
-  }
-
   // ---------------------------------------------------------------- prove and publish, in order
 
   private async workLoop(): Promise<void> {
@@ -416,8 +411,7 @@ export class Sequencer {
 
   private async advance(batch: LaneBatch): Promise<void> {
     const { client, circuit } = this.opts;
-    let record = this.store.batch(batch.number);
-    if (batch.status === "sealed" || record?.proof === undefined) {
+    if (batch.proof === undefined) {
       this.lane.setStatus(batch, "proving");
       this.emit({ type: "batch", number: batch.number, status: "proving", detail: batch.detail });
       this.crashPoint("proving", batch.number);
@@ -429,9 +423,8 @@ export class Sequencer {
       const calldata = toSolidityCalldata(proof.proof, proof.publicSignals);
       this.lane.setStatus(batch, "proven", { witnessMs: proof.witnessMs, proveMs: proof.proveMs, provenMs: Date.now() }, calldata);
       this.emit({ type: "batch", number: batch.number, status: "proven", detail: batch.detail });
-      record = this.store.batch(batch.number);
     }
-    const proof = record!.proof!;
+    const proof = batch.proof!;
     // The chain may already hold it (a crash between sending and recording).
     const onChain = await client.batchCount();
     if (onChain < batch.number) {
@@ -675,9 +668,6 @@ export class Sequencer {
     return this.lane.base;
   }
 
-  get headState(): CoreState {
-    return this.lane.head;
-  }
 
   private requireReady(): void {
     if (!this.running) throw new ApiError(503, "NotReady", "the sequencer is not running");
@@ -689,7 +679,7 @@ export class Sequencer {
 }
 
 /** What submitBatch tells the contract for a sealed lane batch. */
-export function submissionOf(batch: LaneBatch): BatchSubmission {
+function submissionOf(batch: LaneBatch): BatchSubmission {
   const sealed = batch.sealed!;
   const ledger = sealed.state.ledger;
   return {
