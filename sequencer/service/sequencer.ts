@@ -8,7 +8,7 @@
  *   risk engine: accounts the new prices push past their certificate bounds, found through the
  *               certificate tree's aggregates (an index by bound), queued for liquidation or
  *               re-certification at the head of the next batch
- *   batch lane (lane.ts): seal on size, age or price change -> prover thread -> L1 publisher, in
+ *   batch lane (lane.ts): seal on size, age or price change -> prover process -> L1 publisher, in
  *               order; a refused submission is rebuilt and re-proved, never skipped
  *
  * Everything that changes state runs synchronously on the event loop, so an order, its fills and
@@ -450,7 +450,7 @@ export class Sequencer {
    * A batch failed to prove or to land. A refusal from the contract means the batch no longer fits
    * the chain (a stale price round, most often, after a slow proof): rebuild it and everything after
    * it at the chain's current context and prove again. Anything else (the node down, a crashed
-   * prover thread) is retried as it is. The batch is never skipped; after maxAttempts the lane stops
+   * prover process) is retried as it is. The batch is never skipped; after maxAttempts the lane stops
    * and reports, and health shows it.
    */
   private async recover(batch: LaneBatch, message: string, err: unknown): Promise<void> {
