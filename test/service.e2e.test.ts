@@ -1,6 +1,6 @@
 /**
  * The sequencer service end to end, with real parts only: the real `margin_test` circuit
- * (MarginBatch(4, 2, 2, 2)) proving in the prover thread, MarginRollup with its verifier on Hardhat's
+ * (MarginBatch(4, 2, 2, 2)) proving in the prover process, MarginRollup with its verifier on Hardhat's
  * in-process chain, an SQLite database on disk, the HTTP API on loopback and the typed client with
  * real EdDSA signatures. Traders deposit on L1; the chain listener credits them; a maker quotes
  * through the API and takers hit it; the oracle crashes; the risk engine finds the broken account
